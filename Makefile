@@ -1,0 +1,29 @@
+# Two entry points, as in the README's Quick start:  make demo  and  make test
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: demo test install system-deps serve
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+system-deps:
+	bash .ci/system-deps
+
+## Install, build the demo study in the embedded SQLite database, write its reports, serve the app.
+demo: install
+	$(VENV)/bin/vocgap demo
+	$(VENV)/bin/flask --app app run --host $(HOST) --port $(PORT)
+
+## Install, then lint, check the instruments and run the whole test suite.
+test: install system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/vocgap instrument check surveys/*.yaml
+	$(VENV)/bin/pytest

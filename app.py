@@ -1,0 +1,5 @@
+"""The vocgap web app, for ``flask --app app run`` and ``gunicorn app:app``."""
+
+from vocgap import create_app
+
+app = create_app()

@@ -1,0 +1,24 @@
+"""The ``vocgap`` command: everything a consultant scripts, on top of Flask's own CLI."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from .. import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False)
+def main() -> None:
+    """vocgap: measure how differently a vendor and its customers see each relationship."""
+
+
+def _register() -> None:
+    from . import demo, instrument, users
+
+    main.add_command(instrument.instrument)
+    main.add_command(demo.demo)
+    main.add_command(users.create_user)
+
+
+_register()

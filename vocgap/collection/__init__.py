@@ -1,0 +1,1 @@
+"""Collecting responses: private links, drafts, submissions and imports."""

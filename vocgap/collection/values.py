@@ -1,0 +1,115 @@
+"""Turn one raw answer (a form field, a CSV cell) into what is stored, or say why it is invalid."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from ..instruments.model import Item
+
+DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "n/a", "na", "not applicable",
+                   "don't know / not applicable"}
+MAX_TEXT = 10000
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    """The three columns of an Answer row."""
+
+    value_num: float | None = None
+    value_text: str | None = None
+    dont_know: bool = False
+
+
+class InvalidValue(ValueError):
+    """A value that the item cannot take; the message says what would be accepted."""
+
+
+def clean_text(raw: str, limit: int) -> str:
+    """Reject NUL and other control characters that no person types, and oversized text."""
+    if "\x00" in raw:
+        raise InvalidValue("contains a NUL character")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in raw):
+        raise InvalidValue("contains control characters")
+    text = raw.replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise InvalidValue(f"is {len(text)} characters long; the limit is {limit}")
+    return text
+
+
+def coerce_value(item: Item, raw: object, *, labels: bool = True) -> StoredValue | None:
+    """Validate one answer for ``item``; None means "not answered".
+
+    Numbers, option values and (with ``labels``) scale or option labels such as "Strongly agree"
+    are accepted, so exports from survey tools can be read without recoding.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        return _multiple(item, [str(r) for r in raw])
+    text = clean_text(str(raw), item.max_length if item.type == "open_text" else 200)
+    if text == "":
+        return None
+    if item.type == "open_text":
+        return StoredValue(value_text=text)
+    if item.type == "multiple_choice":
+        parts = json.loads(text) if text.startswith("[") else [p for p in text.split(";")]
+        return _multiple(item, [str(p).strip() for p in parts if str(p).strip()])
+    if item.scale is not None:
+        return _scaled(item, text, labels)
+    return _choice(item, text, labels)
+
+
+def _scaled(item: Item, text: str, labels: bool) -> StoredValue:
+    scale = item.scale
+    assert scale is not None
+    if text.lower() in DONT_KNOW_WORDS or (
+        scale.dont_know and text.lower() == scale.dont_know.lower()
+    ):
+        if not scale.dont_know:
+            raise InvalidValue("has no \"don't know\" option")
+        return StoredValue(dont_know=True)
+    if labels:
+        for point, label in scale.labels.items():
+            if text.lower() == label.lower():
+                return StoredValue(value_num=float(point))
+    try:
+        number = float(text)
+    except ValueError:
+        raise InvalidValue(
+            f"'{text[:40]}' is not a number from {scale.min} to {scale.max}"
+        ) from None
+    if not math.isfinite(number) or number != int(number) or not (
+        scale.min <= number <= scale.max
+    ):
+        raise InvalidValue(f"{text[:40]} is outside the scale {scale.min} to {scale.max}")
+    return StoredValue(value_num=float(int(number)))
+
+
+def _choice(item: Item, text: str, labels: bool) -> StoredValue:
+    option = item.option(text)
+    if option is None and labels:
+        option = next((o for o in item.options if o.label.lower() == text.lower()), None)
+    if option is None and item.ordinal:
+        option = next((o for o in item.options if str(o.score) == text), None)
+    if option is None:
+        allowed = ", ".join(o.value for o in item.options)
+        raise InvalidValue(f"'{text[:40]}' is not one of: {allowed}")
+    score = float(option.score) if option.score is not None and item.is_numeric else None
+    return StoredValue(value_num=score, value_text=option.value)
+
+
+def _multiple(item: Item, values: list[str]) -> StoredValue | None:
+    if item.type != "multiple_choice":
+        raise InvalidValue("takes one value, not several")
+    chosen = []
+    for value in values:
+        stored = _choice(item, clean_text(value, 200), True)
+        if stored.value_text in chosen:
+            raise InvalidValue(f"'{stored.value_text}' is chosen twice")
+        chosen.append(stored.value_text)
+    if not chosen:
+        return None
+    order = [o.value for o in item.options]
+    return StoredValue(value_text=json.dumps(sorted(chosen, key=order.index)))

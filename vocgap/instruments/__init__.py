@@ -1,0 +1,20 @@
+"""Survey instruments: YAML files in ``surveys/`` loaded into validated, immutable objects."""
+
+from .loader import InstrumentError, load_instrument, parse_instrument, render_wording
+from .model import Dimension, Instrument, Item, Option, Scale, Section
+from .registry import available_instruments, find_instrument
+
+__all__ = [
+    "Dimension",
+    "Instrument",
+    "InstrumentError",
+    "Item",
+    "Option",
+    "Scale",
+    "Section",
+    "available_instruments",
+    "find_instrument",
+    "load_instrument",
+    "parse_instrument",
+    "render_wording",
+]

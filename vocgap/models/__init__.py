@@ -1,0 +1,21 @@
+"""Typed SQLAlchemy models, split by the part of the product they serve."""
+
+from .base import utcnow
+from .collection import Answer, PowerMapRating, Response
+from .people import Participant, participant_account
+from .study import Account, Study, StudyMember, User, Vendor, Wave
+
+__all__ = [
+    "Account",
+    "Answer",
+    "Participant",
+    "PowerMapRating",
+    "Response",
+    "Study",
+    "StudyMember",
+    "User",
+    "Vendor",
+    "Wave",
+    "participant_account",
+    "utcnow",
+]

@@ -1,0 +1,15 @@
+"""The web app: respondent surveys, the consultant back office, and shared HTTP policy."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .security import init_security
+
+
+def init_app(app: Flask) -> None:
+    from . import errors, public
+
+    init_security(app)
+    errors.init_app(app)
+    app.register_blueprint(public.bp)
