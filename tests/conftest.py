@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from vocgap import create_app
 from vocgap.extensions import db
@@ -33,6 +34,15 @@ def reset_schema() -> None:
     db.create_all()
 
 
+class FreshContextClient(FlaskClient):
+    """Give every request its own app context (and so its own ``g`` and session), as in
+    production, even though the test body itself runs inside the fixture's context."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app_config(tmp_path):
     return {
@@ -50,6 +60,7 @@ def app_config(tmp_path):
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         reset_schema()
         yield app

@@ -40,6 +40,7 @@ def defaults(app: Flask) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
+        "PERMANENT_SESSION_LIFETIME": 3600 * 24 * 45,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -25,6 +25,7 @@ from .model import (
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 PLACEHOLDERS = {"vendor", "account"}
 POWER_MAP_PLACEHOLDERS = PLACEHOLDERS | {"contact"}
+SECTION_KEYS = {"id", "title", "title_vendor", "intro_customer", "intro_vendor", "items"}
 ROLE_TYPES = {
     "superior_experience": {"agreement"},
     "recommend": {"likelihood"},
@@ -204,6 +205,8 @@ class _Builder:
             if not isinstance(spec, dict) or "id" not in spec or "items" not in spec:
                 self.fail(spec, "sections", "each section needs an id, a title and items")
                 continue
+            for key in sorted(set(spec) - SECTION_KEYS, key=str):
+                self.fail(spec, f"section '{spec['id']}'", f"unknown key '{key}'")
             items = []
             for item_spec in spec.get("items") or []:
                 item = self.item(item_spec, scales, dims, seen)
@@ -216,6 +219,7 @@ class _Builder:
                     items=tuple(items),
                     intro_customer=str(spec.get("intro_customer", "")),
                     intro_vendor=str(spec.get("intro_vendor", "")),
+                    title_vendor=str(spec.get("title_vendor", "")),
                 )
             )
         return out

@@ -123,9 +123,13 @@ class Section:
     items: tuple[Item, ...]
     intro_customer: str = ""
     intro_vendor: str = ""
+    title_vendor: str = ""
 
     def intro(self, side: str) -> str:
         return self.intro_customer if side == "customer" else self.intro_vendor
+
+    def heading(self, side: str) -> str:
+        return self.title_vendor if side == "vendor" and self.title_vendor else self.title
 
     def items_for(self, side: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if side in i.sides)

@@ -8,8 +8,10 @@ from .security import init_security
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, public
+    from . import auth, errors, public, respondent
 
     init_security(app)
     errors.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(respondent.bp)
+    app.register_blueprint(auth.bp)

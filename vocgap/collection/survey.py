@@ -1,0 +1,135 @@
+"""One participant's survey for one account: its pages, stored answers and what is missing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..instruments import Instrument, Section
+from ..instruments.forms import (
+    DONT_KNOW,
+    Contact,
+    Question,
+    build_form_class,
+    choices_for,
+    power_map_field,
+    section_questions,
+)
+from ..instruments.loader import render_wording
+from ..models import Account, Participant, Response
+
+
+@dataclass
+class Page:
+    number: int
+    section: Section
+    title: str
+    intro: str
+    questions: list[Question]
+    form_class: type = field(repr=False)
+
+
+@dataclass
+class SurveyPlan:
+    """The pages a participant sees for an account, worded for their side."""
+
+    instrument: Instrument
+    participant: Participant
+    account: Account
+    pages: list[Page]
+    wording: dict[str, str]
+
+    @classmethod
+    def build(cls, instrument: Instrument, participant: Participant,
+              account: Account) -> SurveyPlan:
+        side = participant.side
+        wording = {"vendor": account.study.vendor.name, "account": account.name}
+        contacts = []
+        if side == "vendor":
+            people = db.session.scalars(sa.select(Participant).where(
+                Participant.account_id == account.id, Participant.side == "customer",
+                Participant.token_revoked_at.is_(None)).order_by(Participant.name))
+            contacts = [Contact(p.id, p.name, p.role_label) for p in people]
+        pages = []
+        for section in instrument.sections:
+            questions = section_questions(section, side, wording, contacts)
+            if not questions:
+                continue
+            pages.append(Page(
+                number=len(pages) + 1, section=section,
+                title=render_wording(section.heading(side), **wording),
+                intro=render_wording(section.intro(side), **wording),
+                questions=questions, form_class=build_form_class(questions, wording)))
+        return cls(instrument, participant, account, pages, wording)
+
+    def page(self, number: int) -> Page | None:
+        return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
+
+
+def stored_form_data(response: Response | None) -> dict[str, object]:
+    """Stored answers as form field values, so a page re-opens exactly as it was left."""
+    data: dict[str, object] = {}
+    if response is None:
+        return data
+    for answer in response.answers:
+        if answer.dont_know:
+            data[answer.item_id] = DONT_KNOW
+        elif answer.value_text is not None and answer.value_text.startswith("[") and (
+            answer.value_num is None
+        ):
+            data[answer.item_id] = json.loads(answer.value_text)
+        elif answer.value_text is not None:
+            data[answer.item_id] = answer.value_text
+        elif answer.value_num is not None:
+            data[answer.item_id] = str(int(answer.value_num))
+    for rating in response.power_map:
+        for kind in ("support", "influence"):
+            value = getattr(rating, kind)
+            if value is not None:
+                data[f"pm_{rating.contact_id}_{kind}"] = _power_option(response, kind, value)
+    return data
+
+
+def _power_option(response: Response, kind: str, score: int) -> str:
+    item = response.wave.instrument.item_by_role(f"stance_{kind}")
+    option = next((o for o in item.options if o.score == score), None) if item else None
+    return option.value if option else str(score)
+
+
+def answer_label(question: Question, value: object, wording: dict[str, str]) -> str:
+    """How a stored answer reads back to the respondent on the review page."""
+    if value in (None, "", []):
+        return ""
+    if question.item.type == "open_text":
+        return str(value)
+    labels = {c.value: c.label for c in choices_for(question.item, wording)}
+    if isinstance(value, list):
+        return "; ".join(labels.get(v, v) for v in value)
+    return labels.get(str(value), str(value))
+
+
+def missing_required(plan: SurveyPlan, data: dict[str, object]) -> list[tuple[Page, Question]]:
+    """Required questions with no answer yet, in page order."""
+    return [(page, q) for page in plan.pages for q in page.questions
+            if q.item.required and data.get(q.name) in (None, "", [])]
+
+
+def power_map_values(questions: list[Question], stored: dict[str, object]) -> dict[int, dict]:
+    """Group the page's power-map answers by contact, as scores for PowerMapRating."""
+    out: dict[int, dict[str, int | None]] = {}
+    for q in questions:
+        if q.contact is None:
+            continue
+        kind = q.name.rsplit("_", 1)[1]
+        value = stored.get(q.name)
+        score = getattr(value, "value_num", None)
+        out.setdefault(q.contact.id, {"support": None, "influence": None})[kind] = (
+            int(score) if score is not None else None)
+    return out
+
+
+__all__ = ["Page", "SurveyPlan", "answer_label", "missing_required", "power_map_field",
+           "power_map_values", "stored_form_data"]

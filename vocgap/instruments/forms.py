@@ -1,0 +1,116 @@
+"""Build one WTForms class per survey page from the instrument, as eq-survey-runner does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError, widgets
+from wtforms.fields.choices import SelectChoice
+
+from ..collection.values import InvalidValue, coerce_value
+from .loader import render_wording
+from .model import Item, Option, Section
+
+DONT_KNOW = "dk"
+POWER_MAP_KINDS = ("support", "influence")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A customer contact the vendor participant rates on the power map."""
+
+    id: int
+    name: str
+    role_label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a template needs to show one field: the field name, its item and its wording."""
+
+    name: str
+    item: Item
+    text: str
+    contact: Contact | None = None
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        """Choices are checked by the item's own validator, with a clearer message."""
+
+
+def choices_for(item: Item, wording: dict[str, str]) -> list[SelectChoice]:
+    if item.scale is not None:
+        out = [SelectChoice(str(p), item.scale.label(p)) for p in item.scale.points]
+        if item.scale.dont_know:
+            out.append(SelectChoice(DONT_KNOW, item.scale.dont_know))
+        return out
+    return [SelectChoice(o.value, render_wording(o.label, **wording)) for o in item.options]
+
+
+class AnswerCheck:
+    """Validate one field with the same rules as imports; required only when the page says so."""
+
+    def __init__(self, item: Item):
+        self.item = item
+
+    def __call__(self, form, field) -> None:
+        raw = field.data
+        if isinstance(raw, str) and raw == DONT_KNOW:
+            raw = self.item.scale.dont_know if self.item.scale else raw
+        try:
+            stored = coerce_value(self.item, raw if raw != [] else None)
+        except InvalidValue as exc:
+            raise ValidationError(f"This answer {exc}.") from None
+        field.stored = stored
+        if stored is None and self.item.required and getattr(form, "enforce_required", False):
+            raise ValidationError("Please answer this question.")
+
+
+def section_questions(section: Section, side: str, wording: dict[str, str],
+                      contacts: list[Contact]) -> list[Question]:
+    """The page's questions in order; vendor power-map items repeat once per customer contact."""
+    items = section.items_for(side)
+    if side == "vendor":
+        mapped = [i for i in items if i.is_power_map]
+        items = tuple(i for i in items if not i.is_power_map)
+    out = [Question(i.id, i, render_wording(i.wording(side), **wording)) for i in items]
+    if side == "vendor":
+        for contact in contacts:
+            out.extend(
+                Question(power_map_field(contact.id, item), item,
+                         render_wording(item.mirror, contact=contact.name, **wording), contact)
+                for item in mapped)
+    return out
+
+
+def power_map_field(contact_id: int, item: Item) -> str:
+    kind = "support" if item.role == "stance_support" else "influence"
+    return f"pm_{contact_id}_{kind}"
+
+
+def build_form_class(questions: list[Question], wording: dict[str, str]) -> type[FlaskForm]:
+    """A FlaskForm subclass with one field per question, validated by :class:`AnswerCheck`."""
+    attrs: dict = {}
+    for q in questions:
+        validators = [AnswerCheck(q.item)]
+        if q.item.type == "open_text":
+            field = TextAreaField(q.text, validators=validators,
+                                  render_kw={"maxlength": q.item.max_length, "rows": 4})
+        elif q.item.type == "multiple_choice":
+            field = CheckboxesField(q.text, choices=choices_for(q.item, wording),
+                                    validators=validators)
+        else:
+            field = RadioField(q.text, choices=choices_for(q.item, wording),
+                               validators=validators, validate_choice=False)
+        attrs[q.name] = field
+    return type("SectionForm", (FlaskForm,), attrs)
+
+
+def option_description(item: Item, value: str) -> str:
+    option: Option | None = item.option(value)
+    return option.description if option else ""

@@ -1,0 +1,240 @@
+"""The survey respondents open from their private link: no login, nothing ever lost."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+
+from ..collection.store import get_or_create_response, save_answers, submit_response
+from ..collection.survey import (
+    SurveyPlan,
+    answer_label,
+    missing_required,
+    power_map_values,
+    stored_form_data,
+)
+from ..collection.tokens import TOKEN_PATTERN, hash_token
+from ..extensions import csrf, db, limiter
+from ..models import Account, Participant, Response
+
+bp = Blueprint("survey", __name__)
+# The page forms validate their own CSRF token so that an expired one re-renders the answers.
+csrf.exempt(bp)
+
+SESSION_KEY = "respondent"
+MISS_LIMIT = "10 per minute; 60 per hour"
+
+
+class _SubmitForm(FlaskForm):
+    """The review page's Submit button: nothing but the CSRF token."""
+
+
+class NotAvailable(Exception):
+    """Unknown, revoked or closed: all answered with the same plain page."""
+
+
+@bp.errorhandler(NotAvailable)
+def _not_available(_exc):
+    return render_template("respondent/unavailable.html"), 404
+
+
+def _is_miss(response) -> bool:
+    return response.status_code == 404
+
+
+@bp.get("/s/<path:token>")
+@limiter.limit(MISS_LIMIT, deduct_when=_is_miss)
+def open_link(token: str):
+    """Exchange the private token for a session, then drop it from the address bar."""
+    if not TOKEN_PATTERN.match(token):
+        raise NotAvailable
+    person = db.session.scalar(db.select(Participant).where(
+        Participant.token_hash == hash_token(token)))
+    if person is None or person.token_revoked_at is not None:
+        raise NotAvailable
+    wave = person.study.current_wave
+    if wave is None or not wave.is_open():
+        raise NotAvailable
+    session.permanent = True
+    session[SESSION_KEY] = {"pid": person.id, "th": person.token_hash}
+    return redirect(url_for("survey.start"))
+
+
+def _respondent() -> Participant:
+    ref = session.get(SESSION_KEY)
+    if not isinstance(ref, dict):
+        raise NotAvailable
+    person = db.session.get(Participant, ref.get("pid"))
+    if person is None or person.token_revoked_at is not None or person.token_hash != ref.get("th"):
+        raise NotAvailable
+    return person
+
+
+def _context(account_id: int, *, editable: bool = True):
+    person = _respondent()
+    account = db.session.get(Account, account_id)
+    if account is None or account not in person.accounts:
+        raise NotAvailable
+    wave = person.study.current_wave
+    response = db.session.scalar(db.select(Response).where(
+        Response.wave_id == wave.id, Response.participant_id == person.id,
+        Response.account_id == account.id))
+    if editable and not wave.is_open():
+        if response is not None and response.submitted:
+            return person, account, wave, response, None
+        raise NotAvailable
+    plan = SurveyPlan.build(wave.instrument, person, account)
+    return person, account, wave, response, plan
+
+
+@bp.get("/survey/")
+def start():
+    person = _respondent()
+    wave = person.study.current_wave
+    accounts = person.accounts
+    if len(accounts) == 1:
+        return redirect(url_for("survey.resume", account_id=accounts[0].id))
+    responses = {r.account_id: r for r in db.session.scalars(db.select(Response).where(
+        Response.wave_id == wave.id, Response.participant_id == person.id))}
+    return render_template("respondent/accounts.html", person=person, accounts=accounts,
+                           responses=responses, wave=wave, vendor=person.study.vendor.name)
+
+
+@bp.get("/survey/a/<int:account_id>/")
+def resume(account_id: int):
+    """Continue where the participant left off: the first page with an unanswered question."""
+    person, account, wave, response, plan = _context(account_id)
+    if plan is None or (response is not None and response.submitted):
+        return redirect(url_for("survey.thanks", account_id=account.id))
+    data = stored_form_data(response)
+    if response is None or not data:
+        return redirect(url_for("survey.page", account_id=account.id, number=1))
+    missing = missing_required(plan, data)
+    number = missing[0][0].number if missing else len(plan.pages)
+    return redirect(url_for("survey.page", account_id=account.id, number=number))
+
+
+@bp.route("/survey/a/<int:account_id>/p/<int:number>", methods=["GET", "POST"])
+def page(account_id: int, number: int):
+    person, account, wave, response, plan = _context(account_id)
+    if plan is None:
+        return redirect(url_for("survey.thanks", account_id=account.id))
+    current = plan.page(number)
+    if current is None:
+        raise NotAvailable
+    if request.method == "GET":
+        form = current.form_class(formdata=None, data=stored_form_data(response))
+        return _render_page(plan, current, form, response)
+
+    action = request.form.get("action", "next")
+    form = current.form_class()
+    form.enforce_required = action in ("next", "review")
+    valid = form.validate()
+    repeated = _repeated_fields(current, form)
+    if form.csrf_token.errors:
+        # Never save on a bad token; show the typed answers again with a fresh token.
+        form.csrf_token.errors = []
+        form.csrf_token.data = generate_csrf()
+        if action == "autosave":
+            return {"saved": False, "reason": "expired"}, 400
+        return _render_page(plan, current, form, response, expired=True, status=400)
+
+    stored = {q.name: getattr(form[q.name], "stored", None) for q in current.questions
+              if not form[q.name].errors and q.name not in repeated}
+    if stored:
+        response = response or get_or_create_response(wave.id, person.id, account.id)
+        save_answers(response,
+                     {n: v for n, v in stored.items() if not n.startswith("pm_")},
+                     power_map_values(current.questions, stored))
+        db.session.commit()
+    if action == "autosave":
+        return ({"saved": True}, 200) if valid and not repeated else (
+            {"saved": True, "errors": sorted(n for n in form.errors)}, 422)
+    if not valid or repeated:
+        return _render_page(plan, current, form, response, status=422)
+    if action == "later":
+        return redirect(url_for("survey.saved", account_id=account.id))
+    if action == "back":
+        return redirect(url_for("survey.page", account_id=account.id, number=max(1, number - 1)))
+    if number >= len(plan.pages):
+        return redirect(url_for("survey.review", account_id=account.id))
+    return redirect(url_for("survey.page", account_id=account.id, number=number + 1))
+
+
+def _repeated_fields(current, form) -> set[str]:
+    """Fields sent more than once (a tampered or broken client): never guess which one counts."""
+    repeated = set()
+    for q in current.questions:
+        if q.item.type != "multiple_choice" and len(request.form.getlist(q.name)) > 1:
+            form[q.name].errors = [*form[q.name].errors, "This question was answered more than "
+                                   "once; please choose one answer."]
+            repeated.add(q.name)
+    return repeated
+
+
+def _render_page(plan, current, form, response, *, expired=False, status=200):
+    return render_template(
+        "respondent/page.html", plan=plan, page=current, form=form, response=response,
+        expired=expired, vendor=plan.wording["vendor"], account=plan.account,
+    ), status
+
+
+@bp.route("/survey/a/<int:account_id>/review", methods=["GET", "POST"])
+def review(account_id: int):
+    """Check your answers, then submit; also where answers are changed after submitting."""
+    person, account, wave, response, plan = _context(account_id)
+    if plan is None:
+        return redirect(url_for("survey.thanks", account_id=account.id))
+    data = stored_form_data(response)
+    missing = missing_required(plan, data)
+    status = 200
+    if request.method == "POST":
+        form = _SubmitForm()
+        if not form.validate():
+            flash("Your session had timed out, so nothing was submitted yet. Your answers are "
+                  "saved: please press Submit again.", "warning")
+            status = 400
+        elif missing:
+            status = 422
+        else:
+            response = response or get_or_create_response(wave.id, person.id, account.id)
+            submit_response(response)
+            db.session.commit()
+            return redirect(url_for("survey.thanks", account_id=account.id))
+    rows = [(p, [(q, answer_label(q, data.get(q.name), plan.wording)) for q in p.questions])
+            for p in plan.pages]
+    return render_template("respondent/review.html", plan=plan, rows=rows, missing=missing,
+                           response=response, form=_SubmitForm(), vendor=plan.wording["vendor"],
+                           account=account, show_missing=request.method == "POST"), status
+
+
+
+@bp.get("/survey/a/<int:account_id>/saved")
+def saved(account_id: int):
+    person, account, wave, response, plan = _context(account_id)
+    return render_template("respondent/saved.html", account=account, wave=wave, person=person,
+                           vendor=person.study.vendor.name)
+
+
+@bp.get("/survey/a/<int:account_id>/thanks")
+def thanks(account_id: int):
+    person, account, wave, response, plan = _context(account_id, editable=False)
+    if response is None or not response.submitted:
+        if not wave.is_open():
+            raise NotAvailable
+        return redirect(url_for("survey.resume", account_id=account.id))
+    others = [a for a in person.accounts if a.id != account.id]
+    return render_template("respondent/thanks.html", account=account, wave=wave,
+                           response=response, editable=wave.is_open(), others=others,
+                           vendor=person.study.vendor.name, person=person)
+
+
