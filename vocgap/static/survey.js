@@ -13,6 +13,8 @@
     });
   });
   if (!form || !window.fetch || !window.FormData) { return; }
+  // Buttons are named "action", which shadows form.action: read the attribute instead.
+  var target = form.getAttribute("action");
   var timer = null, dirty = false;
   function payload() {
     var data = new FormData(form);
@@ -22,7 +24,7 @@
   function save() {
     if (!dirty) { return; }
     dirty = false;
-    fetch(form.action, { method: "POST", body: payload(), credentials: "same-origin" })
+    fetch(target, { method: "POST", body: payload(), credentials: "same-origin" })
       .then(function (r) { if (status) { status.textContent = r.ok || r.status === 422 ? "Answers saved" : ""; } })
       .catch(function () { dirty = true; });
   }
@@ -41,7 +43,7 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && dirty && navigator.sendBeacon) {
       dirty = false;
-      navigator.sendBeacon(form.action, payload());
+      navigator.sendBeacon(target, payload());
     }
   });
 })();
