@@ -260,12 +260,11 @@ def pending_links(study: Study, limit: int = 5) -> list[tuple[Participant, str, 
     """Participants of the current wave who have not submitted, with their private links."""
     from flask import current_app
 
+    from .collection.progress import submitted_pairs
     from .collection.tokens import current_token, survey_link
 
     wave = study.current_wave
-    submitted = set(tuple(row) for row in db.session.execute(
-        sa.select(Response.participant_id, Response.account_id).where(
-            Response.wave_id == wave.id, Response.status == "submitted")).all())
+    submitted = submitted_pairs(wave)
     people = db.session.scalars(
         sa.select(Participant).where(Participant.study_id == study.id)
         .order_by(Participant.side, Participant.id)).all()

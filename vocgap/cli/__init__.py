@@ -14,9 +14,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import demo, instrument, users
+    from . import data, demo, instrument, users
 
     main.add_command(instrument.instrument)
+    main.add_command(data.import_group)
+    main.add_command(data.export)
+    main.add_command(data.invite)
     main.add_command(demo.demo)
     main.add_command(users.create_user)
 

@@ -19,3 +19,15 @@ def resolve_study(ref: str) -> Study:
         names = ", ".join(db.session.scalars(sa.select(Study.short_name))) or "none yet"
         raise click.BadParameter(f"no study '{ref}' (studies: {names})", param_hint="--study")
     return study
+
+
+def resolve_wave(study: Study, number: int | None):
+    """A wave of the study by number; the current wave when no number is given."""
+    if number is None:
+        return study.current_wave
+    for wave in study.waves:
+        if wave.number == number:
+            return wave
+    raise click.BadParameter(f"study '{study.short_name}' has waves "
+                             f"{', '.join(str(w.number) for w in study.waves)}",
+                             param_hint="--wave")

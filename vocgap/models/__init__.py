@@ -1,13 +1,14 @@
 """Typed SQLAlchemy models, split by the part of the product they serve."""
 
 from .base import utcnow
-from .collection import Answer, PowerMapRating, Response
+from .collection import Answer, Invitation, PowerMapRating, Response
 from .people import Participant, participant_account
 from .study import Account, Study, StudyMember, User, Vendor, Wave
 
 __all__ = [
     "Account",
     "Answer",
+    "Invitation",
     "Participant",
     "PowerMapRating",
     "Response",

@@ -83,3 +83,24 @@ class PowerMapRating(db.Model):
 
     response: so.Mapped[Response] = so.relationship(back_populates="power_map")
     contact: so.Mapped[Participant] = so.relationship()
+
+
+class Invitation(db.Model):
+    """One e-mail to one participant: the record that makes sending resumable."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("batch", "participant_id", name="uq_invitation_batch_participant"),
+        sa.CheckConstraint("kind IN ('invitation', 'reminder')", name="kind_known"),
+        sa.CheckConstraint("status IN ('sent', 'failed')", name="status_known"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    wave_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("wave.id"), index=True)
+    participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(12))
+    batch: so.Mapped[str] = so.mapped_column(sa.String(80))
+    status: so.Mapped[str] = so.mapped_column(sa.String(8))
+    error: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    sent_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    participant: so.Mapped[Participant] = so.relationship()

@@ -8,10 +8,11 @@ from .security import init_security
 
 
 def init_app(app: Flask) -> None:
-    from . import auth, errors, public, respondent
+    from . import auth, consultant, errors, public, respondent
 
     init_security(app)
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(respondent.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(consultant.bp)

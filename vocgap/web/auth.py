@@ -57,8 +57,8 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash("That e-mail and password do not match an account.", "error")
-    return render_template("consultant/login.html", form=form), 200 if request.method == "GET" or (
-        form.errors == {}) else 422
+    return render_template("consultant/login.html", form=form), (
+        422 if request.method == "POST" else 200)
 
 
 @bp.post("/logout")

@@ -1,0 +1,107 @@
+"""``vocgap import`` and ``vocgap export``: data in and out, and ``vocgap invite``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
+from ..collection.imports import ImportFailed, import_participants, import_responses
+from ..collection.imports.responses import Mapping
+from ..collection.invitations import send_batch
+from .common import resolve_study, resolve_wave
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import participants or responses from CSV (all rows or none)."""
+
+
+@import_group.command("participants")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--study", required=True, help="Study id or short name.")
+@click.option("--no-create-accounts", is_flag=True, help="Reject rows naming unknown accounts.")
+@with_appcontext
+def import_participants_cmd(path: str, study: str, no_create_accounts: bool) -> None:
+    """Add participants from a CSV with columns account, name, email, side, role, quartet,
+    function, accounts."""
+    target = resolve_study(study)
+    try:
+        report = import_participants(target, Path(path).read_bytes(), path,
+                                     create_accounts=not no_create_accounts)
+    except ImportFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+    for note in report.notes:
+        click.echo(f"  {note}")
+
+
+@import_group.command("responses")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--study", required=True, help="Study id or short name.")
+@click.option("--wave", "wave_number", type=int, help="Wave number (default: the current one).")
+@click.option("--layout", type=click.Choice(["auto", "long", "wide"]), default="auto",
+              show_default=True)
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping the tool's column names to item ids.")
+@click.option("--replace", is_flag=True, help="Overwrite responses already submitted.")
+@with_appcontext
+def import_responses_cmd(path, study, wave_number, layout, mapping, replace) -> None:
+    """Import responses collected elsewhere (long: account, side, respondent, item, value)."""
+    target = resolve_study(study)
+    try:
+        report = import_responses(target, Path(path).read_bytes(), path, layout=layout,
+                                  mapping=Mapping.load(mapping) if mapping else None,
+                                  wave=resolve_wave(target, wave_number), replace=replace)
+    except ImportFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+    for note in report.notes:
+        click.echo(f"  {note}")
+
+
+@click.command("export")
+@click.option("--study", required=True, help="Study id or short name.")
+@click.option("--wave", "wave_number", type=int, help="Wave number (default: the current one).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout "
+              "for CSV, reports/<study>-wave<N>.xlsx for XLSX).")
+@click.option("--identify", is_flag=True, help="Include respondent names (consultant use only).")
+@click.option("--include-drafts", is_flag=True, help="Include unsubmitted drafts.")
+@with_appcontext
+def export(study, wave_number, fmt, out, identify, include_drafts) -> None:
+    """Export responses in tidy long format, spreadsheet formulas neutralised."""
+    from flask import current_app
+
+    target = resolve_study(study)
+    wave = resolve_wave(target, wave_number)
+    frame = tidy_responses(target, wave, identify=identify, include_drafts=include_drafts)
+    data = to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame, wave.instrument)
+    if out is None and fmt == "csv":
+        click.echo(data.decode("utf-8-sig"), nl=False)
+        return
+    path = Path(out or Path(current_app.config["REPORTS_DIR"]) /
+                f"{target.short_name}-wave{wave.number}.{fmt}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    click.echo(f"wrote {len(frame)} rows to {path}")
+
+
+@click.command("invite")
+@click.option("--study", required=True, help="Study id or short name.")
+@click.option("--reminder", is_flag=True, help="Remind those who have not submitted.")
+@click.option("--batch", help="Batch name to resume (default: one per kind and day).")
+@with_appcontext
+def invite(study: str, reminder: bool, batch: str | None) -> None:
+    """E-mail private links (SMTP, or instance/outbox when no server is configured)."""
+    target = resolve_study(study)
+    try:
+        result = send_batch(target, "reminder" if reminder else "invitation", batch)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result.summary())
+    if result.failed:
+        raise SystemExit(1)

@@ -1,0 +1,149 @@
+"""Responses out as a tidy long table (CSV, or XLSX with a data dictionary), spreadsheet-safe."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..instruments import Instrument
+from ..instruments.forms import choices_for
+from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = {
+    "study": "Study short name",
+    "wave": "Wave number (1 = first fieldwork round)",
+    "account": "Customer account the answer is about",
+    "segment": "Account segment from the vendor's CRM",
+    "key_account": "Whether the vendor treats the account as a key account",
+    "side": "customer (the customer's own view) or vendor (the vendor's mirror prediction)",
+    "respondent_id": "Stable pseudonymous respondent number within the study",
+    "respondent": "Respondent name (only when exported with identities)",
+    "role": "Customer buying-team role",
+    "quartet": "Customer quartet position",
+    "function": "Vendor participant's function",
+    "item": "Item id from the instrument (power_map_support / power_map_influence: the vendor's "
+            "rating of the contact in about_contact_id)",
+    "dimension": "Dimension the item belongs to",
+    "value": "Numeric answer on the item's scale as asked (reverse-coded items NOT recoded)",
+    "value_label": "The answer as the respondent saw it, or the open text",
+    "dont_know": "True when the respondent chose don't know / not applicable",
+    "about_contact_id": "For power-map rows: the customer contact being rated",
+    "source": "web (answered online) or import",
+    "submitted_at": "When the response was submitted (UTC)",
+}
+
+
+def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = False,
+                   include_drafts: bool = False) -> pd.DataFrame:
+    """One row per answer, with everything needed to analyse it without the database."""
+    wave = wave or study.current_wave
+    instrument = wave.instrument
+    status = ["submitted", "draft"] if include_drafts else ["submitted"]
+    base = (sa.select(Response.id.label("response_id"), Account.name.label("account"),
+                      Account.segment, Account.key_account, Participant.side,
+                      Participant.id.label("respondent_id"), Participant.name.label("respondent"),
+                      Participant.role, Participant.quartet, Participant.function,
+                      Response.source, Response.submitted_at)
+            .join(Account, Account.id == Response.account_id)
+            .join(Participant, Participant.id == Response.participant_id)
+            .where(Response.wave_id == wave.id, Response.status.in_(status)))
+    answers = pd.DataFrame(db.session.execute(
+        base.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
+                         Answer.value_text, Answer.dont_know)
+        .join(Answer, Answer.response_id == Response.id)).mappings().all())
+    ratings = pd.DataFrame(db.session.execute(
+        base.add_columns(PowerMapRating.contact_id.label("about_contact_id"),
+                         PowerMapRating.support, PowerMapRating.influence)
+        .join(PowerMapRating, PowerMapRating.response_id == Response.id)).mappings().all())
+    frames = []
+    if not answers.empty:
+        answers["value_label"] = [_label(instrument, i, v, t) for i, v, t in zip(
+            answers["item"], answers["value"], answers["value_text"], strict=True)]
+        answers["dimension"] = answers["item"].map(
+            {i.id: i.dimension or (i.rates and f"importance:{i.rates}") or ""
+             for i in instrument.items})
+        frames.append(answers.drop(columns=["value_text"]))
+    if not ratings.empty:
+        long = ratings.melt(id_vars=[c for c in ratings.columns
+                                     if c not in ("support", "influence")],
+                            value_vars=["support", "influence"], var_name="kind",
+                            value_name="value")
+        long["item"] = "power_map_" + long.pop("kind")
+        long["value_label"] = long["value"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+        long["dont_know"] = False
+        long["dimension"] = "power_map"
+        frames.append(long)
+    columns = [c for c in COLUMNS if identify or c != "respondent"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    if "about_contact_id" in out:
+        out["about_contact_id"] = out["about_contact_id"].astype("Int64")
+    out["study"], out["wave"] = study.short_name, wave.number
+    for name in columns:
+        if name not in out:
+            out[name] = None
+    return out[columns].sort_values(["account", "side", "respondent_id", "item"],
+                                    kind="stable").reset_index(drop=True)
+
+
+def _label(instrument: Instrument, item_id: str, value, text) -> str:
+    text = None if text is None or (isinstance(text, float) and pd.isna(text)) else text
+    try:
+        item = instrument.item(item_id)
+    except KeyError:
+        return text or ""
+    if item.type == "open_text":
+        return text or ""
+    labels = {c.value: c.label for c in choices_for(item, {"vendor": "{vendor}",
+                                                            "account": "{account}"})}
+    if item.type == "multiple_choice":
+        return "; ".join(labels.get(v, v) for v in json.loads(text or "[]"))
+    if text is not None:
+        return labels.get(text, text)
+    if value is None or pd.isna(value):
+        return "Don't know / not applicable"
+    return labels.get(str(int(value)), str(value))
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells a spreadsheet would run as a formula (OWASP CSV injection)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def data_dictionary(instrument: Instrument) -> tuple[pd.DataFrame, pd.DataFrame]:
+    columns = pd.DataFrame({"column": list(COLUMNS), "meaning": list(COLUMNS.values())})
+    items = pd.DataFrame([{
+        "item": i.id, "type": i.type, "dimension": i.dimension or "", "role": i.role or "",
+        "reverse_coded": i.reverse, "scale": (f"{i.scale.min}-{i.scale.max}" if i.scale else
+                                              "; ".join(f"{o.value}={o.score}" if o.score
+                                                        is not None else o.value
+                                                        for o in i.options)),
+        "asked_of": ", ".join(i.sides), "customer_wording": i.customer,
+        "mirror_wording": i.mirror} for i in instrument.items])
+    return columns, items
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument) -> bytes:
+    columns, items = data_dictionary(instrument)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_formulas(frame).to_excel(writer, sheet_name="responses", index=False)
+        neutralise_formulas(columns).to_excel(writer, sheet_name="columns", index=False)
+        neutralise_formulas(items).to_excel(writer, sheet_name="items", index=False)
+    return buffer.getvalue()

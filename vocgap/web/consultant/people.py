@@ -1,0 +1,146 @@
+"""Accounts and participants: add, edit, and manage each participant's private link."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
+
+from ...collection.progress import submitted_pairs
+from ...collection.tokens import current_token, issue_token, survey_link
+from ...extensions import db
+from ...models import Account, Invitation, Participant, Study, utcnow
+from ...studies import add_participant
+from . import bp, study_view
+from .forms import AccountForm, ActionForm, ParticipantForm
+
+
+def _account(study: Study, account_id: int) -> Account:
+    account = db.session.get(Account, account_id)
+    if account is None or account.study_id != study.id:
+        abort(404)
+    return account
+
+
+def _participant(study: Study, participant_id: int) -> Participant:
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.study_id != study.id:
+        abort(404)
+    return person
+
+
+@bp.route("/studies/<int:study_id>/accounts/new", methods=["GET", "POST"])
+@bp.route("/studies/<int:study_id>/accounts/<int:account_id>/edit", methods=["GET", "POST"])
+@study_view
+def account_form(study: Study, account_id: int | None = None):
+    account = _account(study, account_id) if account_id else None
+    form = AccountForm(obj=account)
+    if account is not None and not form.is_submitted():
+        form.crm_stage.data = "" if account.crm_stage is None else str(account.crm_stage)
+    if form.validate_on_submit():
+        clash = db.session.scalar(sa.select(Account).where(
+            Account.study_id == study.id, sa.func.lower(Account.name) == form.name.data.lower()))
+        if clash is not None and clash is not account:
+            form.name.errors.append("This study already has an account of that name.")
+        else:
+            account = account or Account(study=study)
+            account.name = form.name.data.strip()
+            account.segment = (form.segment.data or "").strip()
+            account.annual_value = Decimal(form.annual_value.data) if (
+                form.annual_value.data is not None) else None
+            account.crm_stage = int(form.crm_stage.data) if form.crm_stage.data else None
+            account.key_account = form.key_account.data
+            db.session.add(account)
+            db.session.commit()
+            flash(f"Saved account {account.name}.", "info")
+            return redirect(url_for("consultant.study", study_id=study.id))
+    return render_template("consultant/account_form.html", study=study, form=form,
+                           account=account), 422 if form.errors else 200
+
+
+@bp.get("/studies/<int:study_id>/participants/")
+@study_view
+def participants(study: Study):
+    people = db.session.scalars(sa.select(Participant).where(
+        Participant.study_id == study.id).order_by(Participant.side, Participant.name)).all()
+    wave = study.current_wave
+    done = submitted_pairs(wave)
+    invited = set(db.session.scalars(sa.select(Invitation.participant_id).where(
+        Invitation.wave_id == wave.id, Invitation.status == "sent")))
+    return render_template("consultant/participants.html", study=study, people=people,
+                           done=done, invited=invited)
+
+
+@bp.route("/studies/<int:study_id>/participants/new", methods=["GET", "POST"])
+@bp.route("/studies/<int:study_id>/participants/<int:participant_id>/edit",
+          methods=["GET", "POST"])
+@study_view
+def participant_form(study: Study, participant_id: int | None = None):
+    person = _participant(study, participant_id) if participant_id else None
+    form = ParticipantForm(obj=person)
+    form.account.choices = [SelectChoice("", "Choose an account")] + [
+        SelectChoice(str(a.id), a.name) for a in study.accounts]
+    form.served.choices = [SelectChoice(str(a.id), a.name) for a in study.accounts]
+    if person is not None and not form.is_submitted():
+        form.account.data = str(person.account_id or "")
+        form.served.data = [str(a.id) for a in person.served_accounts]
+        form.role.data, form.quartet.data = person.role or "", person.quartet or ""
+        form.function.data = person.function or ""
+    if form.validate_on_submit():
+        accounts = {str(a.id): a for a in study.accounts}
+        customer = form.side.data == "customer"
+        fields = {
+            "side": form.side.data, "name": form.name.data.strip(),
+            "email": (form.email.data or "").strip().lower(),
+            "account": accounts.get(form.account.data) if customer else None,
+            "role": (form.role.data or None) if customer else None,
+            "quartet": (form.quartet.data or None) if customer else None,
+            "function": None if customer else form.function.data,
+        }
+        served = [] if customer else [accounts[i] for i in form.served.data if i in accounts]
+        if person is None:
+            person, _ = add_participant(study, served=served, **fields)
+        else:
+            for key, value in fields.items():
+                setattr(person, key, value)
+            person.served_accounts = served
+        person.consent_attribution = form.consent_attribution.data
+        db.session.commit()
+        flash(f"Saved {person.name}.", "info")
+        return redirect(url_for("consultant.participant", study_id=study.id,
+                                participant_id=person.id))
+    return render_template("consultant/participant_form.html", study=study, form=form,
+                           person=person), 422 if form.errors else 200
+
+
+@bp.get("/studies/<int:study_id>/participants/<int:participant_id>/")
+@study_view
+def participant(study: Study, participant_id: int):
+    person = _participant(study, participant_id)
+    token = current_token(person, current_app.config["SECRET_KEY"])
+    link = survey_link(current_app.config["PUBLIC_BASE_URL"], token) if token else None
+    messages = db.session.scalars(sa.select(Invitation).where(
+        Invitation.participant_id == person.id).order_by(Invitation.sent_at.desc())).all()
+    done = submitted_pairs(study.current_wave)
+    return render_template("consultant/participant.html", study=study, person=person,
+                           link=link, messages=messages, done=done, action=ActionForm())
+
+
+@bp.post("/studies/<int:study_id>/participants/<int:participant_id>/<any(reissue, revoke):op>")
+@study_view
+def participant_link(study: Study, participant_id: int, op: str):
+    person = _participant(study, participant_id)
+    if not ActionForm().validate_on_submit():
+        flash("The form had expired; nothing was changed. Please try again.", "error")
+    elif op == "revoke":
+        person.token_revoked_at = utcnow()
+        db.session.commit()
+        flash(f"{person.name}'s link no longer works. Answers already given are kept.", "info")
+    else:
+        issue_token(person, current_app.config["SECRET_KEY"])
+        db.session.commit()
+        flash(f"{person.name} has a new link; the old one no longer works.", "info")
+    return redirect(url_for("consultant.participant", study_id=study.id,
+                            participant_id=person.id))
