@@ -155,12 +155,19 @@ def _add_customers(study, accounts, rng) -> dict[int, list[Participant]]:
     return out
 
 
+# Which accounts each member of staff answers for: account managers own four each, sales and
+# customer success split the book, specialists and the executive sponsor cover key accounts.
+SERVES = [range(0, 4), range(4, 8), range(8, 12), range(0, 12, 2), range(1, 12, 2),
+          range(0, 6), range(6, 12), "key", "key", "key"]
+
+
 def _add_vendor_staff(study, accounts) -> list[Participant]:
     staff = []
-    for k, (name, function) in enumerate(VENDOR_STAFF):
-        served = [accounts[(k + j * 4) % len(accounts)] for j in range(3 if k < 8 else 6)]
+    key = [a for a in accounts if a.key_account]
+    for (name, function), serves in zip(VENDOR_STAFF, SERVES, strict=True):
+        served = key if serves == "key" else [accounts[i] for i in serves]
         person, _ = add_participant(study, side="vendor", name=name, function=function,
-                                    served=list(dict.fromkeys(served)),
+                                    served=served,
                                     email=name.split()[0].lower() + "@northwind.example")
         staff.append(person)
     return staff

@@ -92,12 +92,20 @@ def _choice(item: Item, text: str, labels: bool) -> StoredValue:
     if option is None and labels:
         option = next((o for o in item.options if o.label.lower() == text.lower()), None)
     if option is None and item.ordinal:
-        option = next((o for o in item.options if str(o.score) == text), None)
+        option = next((o for o in item.options if o.score is not None and _number(text) == o.score),
+                      None)
     if option is None:
         allowed = ", ".join(o.value for o in item.options)
         raise InvalidValue(f"'{text[:40]}' is not one of: {allowed}")
     score = float(option.score) if option.score is not None and item.is_numeric else None
     return StoredValue(value_num=score, value_text=option.value)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _multiple(item: Item, values: list[str]) -> StoredValue | None:

@@ -1,0 +1,189 @@
+"""Per account and unit (item or dimension): both sides' view, the gap and how sure we are.
+
+Everything is computed in whole-portfolio vectorised passes; only the exact permutation test runs
+per cell, memoised on the tie pattern and spread over worker processes for large portfolios.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .effects import cliffs_delta, magnitude, pairs, rwg, rwg_j, welch_ci
+from .exact import wmw_exact
+from .scoring import Unit
+
+ALPHA = 0.05
+SD_REF_MIN_CUSTOMERS = 30
+PARALLEL_FROM = 4000
+
+
+def _padded(frame: pd.DataFrame, cells: pd.Index, side: str) -> np.ndarray:
+    part = frame[frame["side"] == side]
+    row = cells.get_indexer(pd.MultiIndex.from_frame(part[["account", "unit"]]))
+    col = part.groupby(["account", "unit"], observed=True, sort=False).cumcount().to_numpy()
+    width = int(col.max()) + 1 if len(col) else 1
+    out = np.full((len(cells), width), np.nan)
+    out[row, col] = part["value"].to_numpy()
+    return out
+
+
+def _exact_chunk(args):
+    v_rows, c_rows = args
+    out = []
+    for v, c in zip(v_rows, c_rows, strict=True):
+        v, c = v[~np.isnan(v)], c[~np.isnan(c)]
+        out.append(wmw_exact(v, c)[1:] if len(v) and len(c) else (np.nan, np.nan))
+    return out
+
+
+def exact_tests(v: np.ndarray, c: np.ndarray, workers: int | None = None) -> np.ndarray:
+    """(p, min attainable p) for each row pair; processes share the work on big portfolios."""
+    if len(v) == 0:
+        return np.empty((0, 2))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(v) < PARALLEL_FROM:
+        return np.array(_exact_chunk((v, c)), dtype=float)
+    bounds = np.linspace(0, len(v), workers * 4 + 1, dtype=int)
+    jobs = [(v[a:b], c[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(_exact_chunk, jobs))
+    return np.array([row for part in parts for row in part], dtype=float)
+
+
+def reference_sd(frame: pd.DataFrame, unit_info: dict[str, Unit]) -> pd.Series:
+    """SD of customers' scores across the portfolio per unit; (H−L)/4 with fewer than 30."""
+    customers = frame[frame["side"] == "customer"].groupby("unit", observed=True)["value"]
+    sd, n = customers.std(ddof=1), customers.count()
+    out = {}
+    for unit, info in unit_info.items():
+        use = n.get(unit, 0) >= SD_REF_MIN_CUSTOMERS and sd.get(unit, 0) > 0
+        out[unit] = float(sd[unit]) if use else info.span / 4
+    return pd.Series(out)
+
+
+def dominance_words(gt: int, lt: int, total: int) -> str:
+    return f"vendor higher in {gt} of {total} pairs, lower in {lt}"
+
+
+def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
+                  item_variances: pd.DataFrame | None = None,
+                  workers: int | None = None) -> pd.DataFrame:
+    """One row per account × unit with descriptives, gap, CI, δ, exact p (dimensions), r_wg,
+    class and quadrant. ``frame`` has columns account, side, respondent, unit, value."""
+    frame = frame.dropna(subset=["value"])
+    frame = frame[frame["unit"].isin(unit_info)].sort_values(["account", "unit", "side"])
+    span = frame["unit"].map({u: i.span for u, i in unit_info.items()})
+    agree = frame["unit"].map({u: i.agree_min for u, i in unit_info.items()})
+    desc = (frame.assign(top=frame["value"] >= agree)
+            .groupby(["account", "unit", "side"], observed=True)
+            .agg(n=("value", "count"), mean=("value", "mean"), var=("value", "var"),
+                 top=("top", "sum"))
+            .unstack("side"))
+    desc.columns = [f"{stat}_{side}" for stat, side in desc.columns]
+    for stat in ("n", "mean", "var", "top"):
+        for side in ("vendor", "customer"):
+            if f"{stat}_{side}" not in desc:
+                desc[f"{stat}_{side}"] = np.nan
+    desc[["n_vendor", "n_customer", "top_vendor", "top_customer"]] = desc[[
+        "n_vendor", "n_customer", "top_vendor", "top_customer"]].fillna(0).astype(int)
+    cells = desc.index
+    out = desc.reset_index()
+    info = out["unit"].map(unit_info)
+    out["kind"] = info.map(lambda u: u.kind)
+    spans = info.map(lambda u: u.span).to_numpy(dtype=float)
+    out["sd_vendor"] = np.sqrt(out["var_vendor"])
+    out["sd_customer"] = np.sqrt(out["var_customer"])
+    both = (out["n_vendor"] > 0) & (out["n_customer"] > 0)
+    out["gap"] = np.where(both, out["mean_vendor"] - out["mean_customer"], np.nan)
+    low, high, df = welch_ci(out["mean_vendor"], out["var_vendor"].fillna(0), out["n_vendor"],
+                             out["mean_customer"], out["var_customer"].fillna(0),
+                             out["n_customer"], spans)
+    out["ci_low"], out["ci_high"], out["ci_df"] = low, high, df
+    unanimous = (out["n_vendor"] >= 2) & (out["n_customer"] >= 2) & (
+        out["var_vendor"] == 0) & (out["var_customer"] == 0)
+    out["ci_note"] = np.select(
+        [unanimous, ~((out["n_vendor"] >= 2) & (out["n_customer"] >= 2))],
+        ["unanimous on both sides", "too few responses for an interval"], "")
+
+    v, c = _padded(frame, cells, "vendor"), _padded(frame, cells, "customer")
+    gt, eq, lt = pairs(v, c)
+    out["pairs_higher"], out["pairs_tied"], out["pairs_lower"] = gt, eq, lt
+    out["pairs_total"] = out["n_vendor"] * out["n_customer"]
+    out["u_vendor"] = gt + eq / 2
+    out["cliffs_delta"] = cliffs_delta(gt, lt, out["n_vendor"], out["n_customer"])
+    out["magnitude"] = [magnitude(d) if np.isfinite(d) else None for d in out["cliffs_delta"]]
+
+    out["p_value"], out["min_p"] = np.nan, np.nan
+    tested = (out["kind"] == "dimension") & both
+    if tested.any():
+        result = exact_tests(v[tested.to_numpy()], c[tested.to_numpy()], workers)
+        out.loc[tested, "min_p"] = result[:, 1]
+        testable = result[:, 1] <= ALPHA
+        out.loc[tested, "p_value"] = np.where(testable, result[:, 0], np.nan)
+    out["testable"] = out["p_value"].notna()
+    out["p_adjusted"] = np.nan
+    has_p = out[out["testable"]]
+    if len(has_p):
+        adjusted = has_p.groupby("account", observed=True)["p_value"].transform(
+            lambda p: stats.false_discovery_control(p.to_numpy(), method="bh"))
+        out.loc[adjusted.index, "p_adjusted"] = adjusted
+    out["test_note"] = np.where(
+        out["kind"] == "item", "items: effect size only",
+        np.where(out["testable"], "", "too few responses to test"))
+    out["dominance"] = [dominance_words(int(g), int(x), int(t)) if t else ""
+                        for g, x, t in zip(gt, lt, out["pairs_total"], strict=True)]
+
+    points = info.map(lambda u: u.points).to_numpy()
+    for side in ("vendor", "customer"):
+        out[f"rwg_{side}"] = np.where(out["kind"] == "item",
+                                      rwg(out[f"var_{side}"], out[f"n_{side}"], points), np.nan)
+    if item_variances is not None and len(item_variances):
+        _dimension_rwg(out, item_variances, unit_info)
+
+    sd_ref = reference_sd(frame, unit_info)
+    out["sd_ref"] = out["unit"].map(sd_ref)
+    out["gap_z"] = out["gap"] / out["sd_ref"]
+    classify(out, info.map(lambda u: u.agree_min))
+    return out
+
+
+def _dimension_rwg(out: pd.DataFrame, item_variances: pd.DataFrame,
+                   unit_info: dict[str, Unit]) -> None:
+    """r_wg(J) per account × side × dimension from the variances of its items."""
+    grouped = item_variances.groupby(["account", "side", "dimension"], observed=True).agg(
+        m=("var", "mean"), j=("var", "count"), n=("n", "min")).reset_index()
+    points = grouped["dimension"].map({u: i.points for u, i in unit_info.items()})
+    grouped["rwg"] = rwg_j(grouped["m"], grouped["j"], grouped["n"], points.to_numpy())
+    lookup = grouped.set_index(["account", "side", "dimension"])["rwg"]
+    for side in ("vendor", "customer"):
+        keys = pd.MultiIndex.from_arrays([out["account"], [side] * len(out), out["unit"]])
+        values = lookup.reindex(keys).to_numpy()
+        out[f"rwg_{side}"] = np.where(out["kind"] == "dimension", values, out[f"rwg_{side}"])
+
+
+def classify(out: pd.DataFrame, agree_min: pd.Series) -> None:
+    """Over-/under-estimation by ±½ SD around zero, and the Atwater–Yammarino quadrants."""
+    z = out["gap_z"]
+    out["class"] = np.select([z > 0.5, z < -0.5, z.notna()],
+                             ["over-estimation", "under-estimation", "agreement"], None)
+    out["support"] = np.where(out["p_adjusted"] <= ALPHA, "supported",
+                              np.where(z.notna(), "indicative", None))
+    v_agree = out["mean_vendor"] >= agree_min
+    c_agree = out["mean_customer"] >= agree_min
+    out["quadrant"] = np.select(
+        [z.isna(), v_agree & ~c_agree & (z > 0.5), ~v_agree & c_agree & (z < -0.5), c_agree],
+        [None, "blind spot", "hidden strength", "shared strength"], "shared weakness")
+
+
+def item_variances(scored: pd.DataFrame, dimension_of: dict[str, str]) -> pd.DataFrame:
+    """Variance of each item per account and side, for r_wg(J)."""
+    frame = scored[scored["item"].isin(dimension_of)]
+    grouped = frame.groupby(["account", "side", "item"], observed=True)["value"].agg(
+        var="var", n="count").reset_index()
+    grouped["dimension"] = grouped["item"].map(dimension_of)
+    return grouped.dropna(subset=["var"])

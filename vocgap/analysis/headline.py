@@ -1,0 +1,265 @@
+"""Per-account headline measures: superior experience, recommend, stage, power map, coverage.
+
+References
+----------
+Allen, J. et al. (2005). Closing the delivery gap. Bain & Company (the 80% vs 8% finding).
+Newcombe, R. G. (1998). Interval estimation for the difference between independent proportions.
+Boschloo, R. D. (1970). Raised conditional level of significance for the 2×2-table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep
+
+from ..instruments import Instrument
+
+STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
+CUSTOMER_ROLES = ("executive", "middle_management", "operational_user", "purchasing")
+QUARTET = ("business_user", "business_buyer", "tech_user", "tech_buyer")
+ALPHA = 0.05
+
+
+@lru_cache(maxsize=20_000)
+def boschloo_p(x_v: int, n_v: int, x_c: int, n_c: int) -> float:
+    """Two-sided Boschloo p; 1 where everyone or no one agrees on both sides (SciPy gives NaN)."""
+    p = stats.boschloo_exact([[x_v, n_v - x_v], [x_c, n_c - x_c]]).pvalue
+    return 1.0 if not np.isfinite(p) else float(p)
+
+
+def superior_experience(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Share agreeing that the vendor delivers a superior experience, per account and side."""
+    item = instrument.item_by_role("superior_experience")
+    columns = ["account", "x_vendor", "n_vendor", "x_customer", "n_customer"]
+    if item is None:
+        return pd.DataFrame(columns=columns)
+    rows = answers[(answers["item"] == item.id)].dropna(subset=["value"])
+    agree = rows["value"] >= item.scale.agree_min
+    table = rows.assign(agree=agree).groupby(["account", "side"], observed=True)["agree"].agg(
+        ["sum", "count"]).unstack("side", fill_value=0)
+    out = pd.DataFrame(index=table.index)
+    for side in ("vendor", "customer"):
+        out[f"x_{side}"] = table[("sum", side)].astype(int) if ("sum", side) in table else 0
+        out[f"n_{side}"] = table[("count", side)].astype(int) if ("count", side) in table else 0
+    out = out.reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_vendor"] = out["x_vendor"] / out["n_vendor"].replace(0, np.nan)
+        out["share_customer"] = out["x_customer"] / out["n_customer"].replace(0, np.nan)
+    out["difference"] = out["share_vendor"] - out["share_customer"]
+    out["ci_low"], out["ci_high"], out["p_value"], out["min_p"] = np.nan, np.nan, np.nan, np.nan
+    ok = (out["n_vendor"] > 0) & (out["n_customer"] > 0)
+    if ok.any():
+        sub = out[ok]
+        low, high = confint_proportions_2indep(
+            sub["x_vendor"].to_numpy(), sub["n_vendor"].to_numpy(), sub["x_customer"].to_numpy(),
+            sub["n_customer"].to_numpy(), method="newcomb", compare="diff")
+        out.loc[ok, "ci_low"], out.loc[ok, "ci_high"] = low, high
+        for index, row in sub.iterrows():
+            extreme = boschloo_p(int(row.n_vendor), int(row.n_vendor), 0, int(row.n_customer))
+            out.loc[index, "min_p"] = extreme
+            if extreme <= ALPHA:
+                out.loc[index, "p_value"] = boschloo_p(int(row.x_vendor), int(row.n_vendor),
+                                                       int(row.x_customer), int(row.n_customer))
+    out["vendor_majority"] = out["share_vendor"] > 0.5
+    out["customer_majority"] = out["share_customer"] > 0.5
+    return out
+
+
+def recommend(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Net promoter score per account: customers' own vs the vendor staff's prediction."""
+    item = instrument.item_by_role("recommend")
+    if item is None:
+        return pd.DataFrame(columns=["account", "side"])
+    rows = answers[answers["item"] == item.id].dropna(subset=["value"])
+    grouped = rows.assign(promoter=rows["value"] >= 9, detractor=rows["value"] <= 6).groupby(
+        ["account", "side"], observed=True).agg(n=("value", "count"), mean=("value", "mean"),
+                                                promoters=("promoter", "sum"),
+                                                detractors=("detractor", "sum")).reset_index()
+    grouped["passives"] = grouped["n"] - grouped["promoters"] - grouped["detractors"]
+    grouped["nps"] = 100 * (grouped["promoters"] - grouped["detractors"]) / grouped["n"]
+    return grouped
+
+
+def stages(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Stage each side sees (lower median, mode, distribution) and the vendor − customer gap."""
+    item = instrument.item_by_role("stage")
+    if item is None:
+        return pd.DataFrame(columns=["account"])
+    rows = answers[answers["item"] == item.id].dropna(subset=["value"])
+    records = []
+    for (account, side), group in rows.groupby(["account", "side"], observed=True):
+        values = group["value"].astype(int).to_numpy()
+        counts = np.bincount(values, minlength=4)[:4]
+        records.append({
+            "account": account, "side": side, "n": len(values),
+            "median": int(np.quantile(values, 0.5, method="lower")),
+            "mode": [int(i) for i in np.flatnonzero(counts == counts.max())],
+            "distribution": [int(x) for x in counts]})
+    frame = pd.DataFrame(records, columns=["account", "side", "n", "median", "mode",
+                                           "distribution"])
+    wide = frame.pivot(index="account", columns="side", values="median")
+    gap = (wide.get("vendor") - wide.get("customer")) if {"vendor", "customer"} <= set(
+        wide.columns) else pd.Series(dtype=float)
+    return frame.merge(gap.rename("gap").reset_index(), on="account", how="left")
+
+
+def stance(support: float, influence: float) -> str:
+    """Champion, influencer, blocker or detractor: attitude × capacity to drive change."""
+    if not (np.isfinite(support) and np.isfinite(influence)):
+        return "unknown"
+    if 2 < support < 4:
+        return "undecided"
+    positive, powerful = support >= 4, influence >= 4
+    if positive:
+        return "champion" if powerful else "influencer"
+    return "blocker" if powerful else "detractor"
+
+
+def power_map(answers: pd.DataFrame, ratings: pd.DataFrame, respondents: pd.DataFrame,
+              instrument: Instrument) -> pd.DataFrame:
+    """Per customer contact: how the vendor sees them vs how they describe themselves."""
+    support_item = instrument.item_by_role("stance_support")
+    influence_item = instrument.item_by_role("stance_influence")
+    columns = ["account", "contact", "vendor_support", "vendor_influence", "vendor_raters",
+               "self_support", "self_influence", "vendor_view", "self_view", "match",
+               "misread_champion"]
+    if support_item is None or influence_item is None:
+        return pd.DataFrame(columns=columns)
+    own = answers[answers["item"].isin([support_item.id, influence_item.id])].pivot_table(
+        index=["account", "respondent"], columns="item", values="value", aggfunc="first")
+    own = own.rename(columns={support_item.id: "self_support",
+                              influence_item.id: "self_influence"}).reset_index().rename(
+        columns={"respondent": "contact"})
+    believed = (ratings.groupby(["account", "contact"], observed=True)
+                .agg(vendor_support=("support", "mean"), vendor_influence=("influence", "mean"),
+                     vendor_raters=("rater", "nunique")).reset_index()
+                if len(ratings) else pd.DataFrame(columns=["account", "contact"]))
+    frame = believed.merge(own, on=["account", "contact"], how="outer")
+    for column in columns[2:7]:
+        if column not in frame:
+            frame[column] = np.nan
+    frame["vendor_view"] = [stance(round(s, 6), round(i, 6)) if pd.notna(s) and pd.notna(i)
+                            else "unknown" for s, i in zip(frame["vendor_support"],
+                                                           frame["vendor_influence"],
+                                                           strict=True)]
+    frame["self_view"] = [stance(s, i) for s, i in zip(
+        frame["self_support"].astype(float), frame["self_influence"].astype(float),
+        strict=True)]
+    known = (frame["vendor_view"] != "unknown") & (frame["self_view"] != "unknown")
+    frame["match"] = np.where(known, frame["vendor_view"] == frame["self_view"], None)
+    frame["misread_champion"] = (frame["vendor_view"] == "champion") & frame["self_view"].isin(
+        ["blocker", "detractor"])
+    frame["vendor_raters"] = frame["vendor_raters"].fillna(0).astype(int)
+    return frame[columns]
+
+
+def coverage(respondents: pd.DataFrame) -> pd.DataFrame:
+    """Which buying-team roles and quartet positions answered, per account (customers only)."""
+    customers = respondents[respondents["side"] == "customer"]
+    records = []
+    for account, group in customers.groupby("account", observed=True):
+        roles, quartet = set(group["role"].dropna()), set(group["quartet"].dropna())
+        records.append({
+            "account": account, "respondents": len(group),
+            "roles_present": [r for r in CUSTOMER_ROLES if r in roles],
+            "roles_missing": [r for r in CUSTOMER_ROLES if r not in roles],
+            "quartet_present": [q for q in QUARTET if q in quartet],
+            "quartet_missing": [q for q in QUARTET if q not in quartet],
+            "buyer_heard": bool({"business_buyer", "tech_buyer"} & quartet
+                                or "purchasing" in roles)})
+    return pd.DataFrame(records, columns=["account", "respondents", "roles_present",
+                                          "roles_missing", "quartet_present", "quartet_missing",
+                                          "buyer_heard"])
+
+
+def prediction_accuracy(scored_units: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
+    """Each vendor participant's mean absolute error and bias against their customers' means."""
+    items = scored_units[scored_units["kind"] == "item"]
+    customer_mean = items[items["side"] == "customer"].groupby(
+        ["account", "unit"], observed=True)["value"].mean().rename("customer_mean")
+    vendor = items[items["side"] == "vendor"].join(customer_mean, on=["account", "unit"])
+    vendor = vendor.dropna(subset=["customer_mean"])
+    vendor = vendor.assign(error=vendor["value"] - vendor["customer_mean"])
+    summary = vendor.groupby("respondent", observed=True).agg(
+        accounts=("account", "nunique"), items=("error", "count"),
+        mae=("error", lambda e: float(np.abs(e).mean())), bias=("error", "mean")).reset_index()
+    attributes = respondents.drop_duplicates("respondent").set_index("respondent")
+    for column in ("name", "function"):
+        summary[column] = summary["respondent"].map(attributes[column]) if (
+            column in attributes) else None
+    return summary.sort_values("mae", kind="stable").reset_index(drop=True)
+
+
+def priorities(answers: pd.DataFrame, unit_scores: pd.DataFrame, gaps: pd.DataFrame,
+               instrument: Instrument) -> pd.DataFrame:
+    """Importance × (1 − performance) per account and dimension, both rescaled to 0–1."""
+    dims = {d.id: d for d in instrument.dimensions}
+    customers = unit_scores[(unit_scores["side"] == "customer") & unit_scores["unit"].isin(dims)]
+    scale = {d: instrument.dimension_items(d)[0].scale for d in dims}
+    perf = customers.groupby(["account", "unit"], observed=True)["value"].mean().rename("P")
+    perf = perf.reset_index()
+    perf["P"] = [(p - scale[u].min) / (scale[u].max - scale[u].min)
+                 for p, u in zip(perf["P"], perf["unit"], strict=True)]
+    rating_items = {i.id: i for i in instrument.items if i.type == "importance"}
+    if rating_items:
+        rated = answers[answers["item"].isin(rating_items) & (answers["side"] == "customer")]
+        low = rated["item"].map({k: i.scale.min for k, i in rating_items.items()})
+        high = rated["item"].map({k: i.scale.max for k, i in rating_items.items()})
+        rated = rated.assign(unit=rated["item"].map({k: i.rates for k, i in rating_items.items()}),
+                             I=(rated["value"] - low) / (high - low)).dropna(subset=["I"])
+        importance = rated.groupby(["account", "unit"], observed=True)["I"].mean().reset_index()
+        source = "stated"
+    else:
+        importance = _derived_importance(answers, customers, instrument)
+        source = "derived"
+    frame = perf.merge(importance, on=[c for c in ("account", "unit") if c in importance],
+                       how="left")
+    frame["priority"] = frame["I"] * (1 - frame["P"])
+    gap_z = gaps[gaps["kind"] == "dimension"].set_index(["account", "unit"])["gap_z"]
+    frame["gap_z"] = gap_z.reindex(pd.MultiIndex.from_frame(frame[["account", "unit"]])).to_numpy()
+    grand_i, grand_p = frame["I"].mean(), frame["P"].mean()
+    frame["quadrant"] = np.select(
+        [frame["I"].isna(), (frame["I"] >= grand_i) & (frame["P"] < grand_p),
+         (frame["I"] >= grand_i), (frame["P"] < grand_p)],
+        [None, "Concentrate here", "Keep up the good work", "Low priority"],
+        "Possible overkill")
+    frame["importance_source"] = source
+    return frame.sort_values(["account", "priority", "gap_z"], ascending=[True, False, False],
+                             na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _derived_importance(answers, customers, instrument) -> pd.DataFrame:
+    """Spearman ρ of each dimension with likelihood to recommend (n ≥ 30), negatives set to 0."""
+    item = instrument.item_by_role("recommend")
+    if item is None:
+        return pd.DataFrame(columns=["unit", "I"])
+    rec = answers[(answers["item"] == item.id) & (answers["side"] == "customer")].dropna(
+        subset=["value"]).set_index("respondent")["value"]
+    rows = []
+    for unit, group in customers.groupby("unit", observed=True):
+        joined = group.set_index("respondent")["value"].to_frame("score").join(rec, how="inner")
+        if len(joined) >= 30 and joined["score"].nunique() > 1 and joined["value"].nunique() > 1:
+            rho = stats.spearmanr(joined["score"], joined["value"]).statistic
+            rows.append({"unit": unit, "I": max(0.0, float(rho))})
+    return pd.DataFrame(rows, columns=["unit", "I"])
+
+
+def verbatims(answers: pd.DataFrame, respondents: pd.DataFrame,
+              instrument: Instrument) -> pd.DataFrame:
+    """Open-text answers per account and side, with the role label only where consented."""
+    texts = {i.id for i in instrument.items if i.type == "open_text"}
+    if "text" not in answers:
+        return pd.DataFrame(columns=["account", "side", "item", "text", "attribution"])
+    rows = answers[answers["item"].isin(texts) & answers["text"].notna()]
+    rows = rows[rows["text"].astype(str).str.strip() != ""]
+    attributes = respondents.drop_duplicates("respondent").set_index("respondent")
+    consent = rows["respondent"].map(attributes["consent"]) if "consent" in attributes else False
+    label = rows["respondent"].map(attributes["role_label"]) if "role_label" in attributes else ""
+    out = rows[["account", "side", "item", "text"]].copy()
+    out["attribution"] = np.where(pd.Series(consent, index=rows.index).fillna(False).astype(bool),
+                                  label, "")
+    return out.reset_index(drop=True)

@@ -1,0 +1,229 @@
+"""Run the whole analysis on tidy inputs and return JSON-ready results and tidy tables."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..instruments import Instrument
+from . import headline, portfolio
+from .confidentiality import apply_vendor_edition
+from .gaps import compare_units, item_variances
+from .scoring import scored_items, unit_frame, units
+
+SCHEMA = "vocgap.analysis/1"
+
+
+@dataclass
+class AnalysisInput:
+    """Everything the analysis needs, as DataFrames (no database, no Flask).
+
+    answers: account, side, respondent, item, value (NaN for don't know), text
+    respondents: respondent, account, side, role, quartet, function, name, role_label, consent
+    ratings: account, rater, contact, support, influence (the vendor's power map)
+    accounts: account, segment, key_account, crm_stage
+    """
+
+    answers: pd.DataFrame
+    respondents: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["respondent", "account", "side", "role", "quartet", "function"]))
+    ratings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["account", "rater", "contact", "support", "influence"]))
+    accounts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["account"]))
+
+    OPTIONAL = {"answers": ["text"],
+                "respondents": ["role", "quartet", "function", "name", "role_label", "consent"]}
+
+    def __post_init__(self) -> None:
+        """Missing optional columns (a CSV has no roles, say) are added as empty."""
+        for name, columns in self.OPTIONAL.items():
+            frame = getattr(self, name)
+            missing = [c for c in columns if c not in frame]
+            if missing:
+                setattr(self, name, frame.assign(**{c: None for c in missing}))
+
+
+@dataclass
+class Analysis:
+    meta: dict
+    gaps: pd.DataFrame
+    superior: pd.DataFrame
+    recommend: pd.DataFrame
+    stages: pd.DataFrame
+    power_map: pd.DataFrame
+    coverage: pd.DataFrame
+    priorities: pd.DataFrame
+    accuracy: pd.DataFrame
+    verbatims: pd.DataFrame
+    counts: pd.DataFrame
+    portfolio: dict
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Tidy tables for CSV export, one file each."""
+        return {"gaps": self.gaps, "superior_experience": self.superior,
+                "recommend": self.recommend,
+                "stages": self.stages.drop(columns=["mode", "distribution"], errors="ignore"),
+                "power_map": self.power_map, "priorities": self.priorities,
+                "prediction_accuracy": self.accuracy, "respondent_counts": self.counts,
+                "portfolio_dimensions": self.portfolio_frame("dimensions"),
+                "portfolio_items": self.portfolio_frame("items"),
+                "account_ranking": self.portfolio_frame("ranking"),
+                "reliability": self.portfolio_frame("reliability"),
+                "trend": self.portfolio_frame("trend")}
+
+    def portfolio_frame(self, key: str) -> pd.DataFrame:
+        return pd.DataFrame(self.portfolio.get(key, []))
+
+    def to_json(self) -> dict:
+        """The documented, stable JSON schema (see docs/analysis-schema.md); never NaN."""
+        accounts = []
+        for account in self.counts["account"]:
+            accounts.append(self.account(account))
+        return clean({"schema": SCHEMA, **self.meta, "accounts": accounts,
+                      "portfolio": self.portfolio,
+                      "vendor_staff": _records(self.accuracy)})
+
+    def account(self, name: str) -> dict:
+        def rows(frame, **extra):
+            return _records(frame[frame["account"] == name].drop(columns=["account"]), **extra)
+
+        counts = self.counts[self.counts["account"] == name].iloc[0]
+        gaps = self.gaps[self.gaps["account"] == name]
+        stage = {r["side"]: {k: r[k] for k in ("n", "median", "mode", "distribution")}
+                 for r in rows(self.stages)}
+        stage_gap = self.stages.loc[self.stages["account"] == name, "gap"]
+        nps = {r["side"]: r for r in rows(self.recommend)}
+        superior = rows(self.superior)
+        return {
+            "account": name,
+            **{k: counts[k] for k in ("segment", "key_account", "crm_stage") if k in counts},
+            "respondents": {"customer": int(counts["customer"]), "vendor": int(counts["vendor"])},
+            "status": counts["status"],
+            "confidential": bool(counts.get("confidential", False)),
+            "dimensions": _records(gaps[gaps["kind"] == "dimension"].drop(columns=["account"])),
+            "items": _records(gaps[gaps["kind"] == "item"].drop(columns=["account"])),
+            "superior_experience": superior[0] if superior else None,
+            "recommend": nps,
+            "stage": {"sides": stage, "gap": stage_gap.iloc[0] if len(stage_gap) else None},
+            "power_map": rows(self.power_map),
+            "coverage": (rows(self.coverage) or [None])[0],
+            "priorities": rows(self.priorities),
+            "verbatims": rows(self.verbatims),
+        }
+
+
+def _records(frame: pd.DataFrame, **_) -> list[dict]:
+    return [{k: v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def clean(value):
+    """JSON-safe: NaN and infinities become null; numpy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [clean(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    counts = answers.groupby(["account", "side"], observed=True)["respondent"].nunique().unstack(
+        "side", fill_value=0)
+    for side in ("customer", "vendor"):
+        if side not in counts:
+            counts[side] = 0
+    counts = counts[["customer", "vendor"]].reset_index()
+    if len(accounts) and "account" in accounts:
+        counts = accounts.merge(counts, on="account", how="left").fillna(
+            {"customer": 0, "vendor": 0})
+    counts[["customer", "vendor"]] = counts[["customer", "vendor"]].astype(int)
+    low = counts[["customer", "vendor"]].min(axis=1)
+    counts["status"] = np.select([low == 0, low == 1], ["insufficient data",
+                                                        "thin: one respondent on a side"], "ok")
+    return counts
+
+
+def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
+            edition: str = "consultant", previous: AnalysisInput | None = None,
+            meta: dict | None = None, workers: int | None = None) -> Analysis:
+    """All per-account and portfolio results for one wave."""
+    if edition not in ("consultant", "vendor"):
+        raise ValueError("edition is 'consultant' or 'vendor'")
+    answers = data.answers
+    unit_info = units(instrument)
+    scored = scored_items(answers, instrument)
+    frame = unit_frame(scored, instrument)
+    dimension_of = {i.id: d.id for d in instrument.dimensions
+                    for i in instrument.dimension_items(d.id)}
+    gaps = compare_units(frame, unit_info, item_variances(scored, dimension_of), workers)
+    gaps["p_portfolio_bh"] = portfolio.flag_accounts(gaps)
+    gaps.insert(2, "label", gaps["unit"].map({u: i.label for u, i in unit_info.items()}))
+    superior = headline.superior_experience(answers, instrument)
+    stages = headline.stages(answers, instrument)
+    frame_with_kind = frame.assign(kind=frame["unit"].map(
+        {u: i.kind for u, i in unit_info.items()}))
+    dims = portfolio.paired_by_dimension(gaps)
+    bain = portfolio.bain_literal(superior)
+    stage_summary = portfolio.stage_agreement(stages)
+    claims = {f"dimension:{u}": p for u, p in zip(dims["unit"], dims["p_value"], strict=True)}
+    claims["headline:bain_literal"] = bain["p_value"]
+    claims["headline:stage_sign_test"] = stage_summary.get("sign_test_p", float("nan"))
+    adjusted = portfolio.holm(claims)
+    dims["p_holm"] = [adjusted[f"dimension:{u}"] for u in dims["unit"]]
+    bain["p_holm"] = adjusted["headline:bain_literal"]
+    stage_summary["sign_test_p_holm"] = adjusted["headline:stage_sign_test"]
+    prior_gaps = None
+    if previous is not None:
+        prior = scored_items(previous.answers, instrument)
+        prior_gaps = compare_units(unit_frame(prior, instrument), unit_info,
+                                   item_variances(prior, dimension_of), workers=1)
+    trend = portfolio.trend(gaps, prior_gaps)
+    n_accounts = int(gaps.loc[gaps["gap"].notna(), "account"].nunique())
+    result = Analysis(
+        meta={"instrument": {"id": instrument.id, "version": instrument.version},
+              "edition": edition, "min_group": min_group, **(meta or {})},
+        gaps=gaps, superior=superior, recommend=headline.recommend(answers, instrument),
+        stages=stages,
+        power_map=headline.power_map(answers, data.ratings, data.respondents, instrument),
+        coverage=headline.coverage(data.respondents),
+        priorities=headline.priorities(answers, frame, gaps, instrument),
+        accuracy=headline.prediction_accuracy(frame_with_kind, data.respondents),
+        verbatims=headline.verbatims(answers, data.respondents, instrument),
+        counts=respondent_counts(answers, data.accounts),
+        portfolio={
+            "accounts_compared": n_accounts,
+            "note": _portfolio_note(n_accounts),
+            "dimensions": _records(dims),
+            "items": _records(portfolio.paired_by_item(gaps)),
+            "bain_literal": bain,
+            "stage_agreement": stage_summary,
+            "ranking": _records(portfolio.account_ranking(gaps)),
+            "reliability": _records(portfolio.reliability(scored, instrument)),
+            "trend": _records(trend),
+            "trend_by_dimension": _records(trend.groupby("unit", observed=True)[
+                ["gap", "previous_gap", "change"]].mean().reset_index()) if len(trend) else [],
+        })
+    if edition == "vendor":
+        apply_vendor_edition(result, min_group)
+    return result
+
+
+def _portfolio_note(n: int) -> str:
+    if n < portfolio.MIN_ACCOUNTS:
+        return (f"{n} accounts with both sides: portfolio tests need at least "
+                f"{portfolio.MIN_ACCOUNTS} accounts before p < .05 is possible, so none is shown")
+    if n < portfolio.RECOMMENDED_ACCOUNTS:
+        return f"{n} accounts with both sides: portfolio tests are possible but weak (10+ advised)"
+    return ""

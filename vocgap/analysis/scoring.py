@@ -1,0 +1,88 @@
+"""From raw long answers to analysable scores: reverse coding and respondent dimension scores."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..instruments import Instrument
+
+COMPARED_TYPES = ("agreement", "likelihood")
+ANSWER_COLUMNS = ["account", "side", "respondent", "item", "value"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Something compared between the sides: one item or one dimension, on a known scale."""
+
+    id: str
+    kind: str  # "item" or "dimension"
+    label: str
+    low: int
+    high: int
+    dimension: str | None = None
+
+    @property
+    def span(self) -> int:
+        return self.high - self.low
+
+    @property
+    def points(self) -> int:
+        return self.high - self.low + 1
+
+    @property
+    def agree_min(self) -> int:
+        return (self.low + self.high) // 2 + 1
+
+
+def units(instrument: Instrument) -> dict[str, Unit]:
+    """Every comparable item (agreement, 0–10) and every dimension of the instrument."""
+    out: dict[str, Unit] = {}
+    for dim in instrument.dimensions:
+        items = instrument.dimension_items(dim.id)
+        scale = items[0].scale
+        out[dim.id] = Unit(dim.id, "dimension", dim.name, scale.min, scale.max, dim.id)
+    for item in instrument.items:
+        if item.type in COMPARED_TYPES and {"customer", "vendor"} <= set(item.sides):
+            out[item.id] = Unit(item.id, "item", item.customer, item.scale.min, item.scale.max,
+                                item.dimension)
+    return out
+
+
+def scored_items(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Numeric answers with reverse-coded items flipped (L + H − x) and don't-knows dropped."""
+    numeric = {i.id: i for i in instrument.items if i.is_numeric}
+    frame = answers[answers["item"].isin(numeric)].dropna(subset=["value"])
+    frame = frame[ANSWER_COLUMNS].copy()
+    frame["value"] = frame["value"].astype(float)
+    reverse = {i.id: i.low + i.high for i in numeric.values() if i.reverse}
+    if reverse:
+        flip = frame["item"].map(reverse)
+        frame["value"] = np.where(flip.notna(), flip - frame["value"], frame["value"])
+    return frame.reset_index(drop=True)
+
+
+def dimension_scores(scored: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Each respondent's mean per dimension, kept only if they answered ⌈k/2⌉ of its k items."""
+    membership = {i.id: i.dimension for d in instrument.dimensions
+                  for i in instrument.dimension_items(d.id)}
+    need = {d.id: math.ceil(len(instrument.dimension_items(d.id)) / 2)
+            for d in instrument.dimensions}
+    frame = scored[scored["item"].isin(membership)].assign(
+        unit=lambda f: f["item"].map(membership))
+    grouped = frame.groupby(["account", "side", "respondent", "unit"], observed=True,
+                            sort=False)["value"].agg(["mean", "count"]).reset_index()
+    grouped = grouped[grouped["count"] >= grouped["unit"].map(need)]
+    return grouped.assign(value=grouped["mean"].round(9))[
+        ["account", "side", "respondent", "unit", "value"]].reset_index(drop=True)
+
+
+def unit_frame(scored: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Long frame of (account, side, respondent, unit, value) for items and dimensions alike."""
+    compared = units(instrument)
+    items = scored[scored["item"].isin([u for u, x in compared.items() if x.kind == "item"])]
+    items = items.rename(columns={"item": "unit"})
+    return pd.concat([items, dimension_scores(scored, instrument)], ignore_index=True)

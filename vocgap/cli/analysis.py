@@ -1,0 +1,66 @@
+"""``vocgap analyse``: the analysis as JSON on stdout, and tidy CSV tables on request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pandas as pd
+from flask.cli import with_appcontext
+
+from ..analysis import AnalysisInput, analyse
+from ..collection.imports import ImportFailed
+from ..collection.imports.long_file import read_long_responses
+from ..instruments import InstrumentError, load_instrument
+from .common import resolve_study, resolve_wave
+
+
+@click.command("analyse")
+@click.option("--study", help="Study id or short name (reads the database).")
+@click.option("--wave", "wave_number", type=int, help="Wave number (default: the current one).")
+@click.option("--instrument", "instrument_path", type=click.Path(dir_okay=False),
+              help="Instrument file, with --responses: no database needed.")
+@click.option("--responses", type=click.Path(exists=True, dir_okay=False),
+              help="Long CSV: account, side, respondent, item, value.")
+@click.option("--edition", type=click.Choice(["consultant", "vendor"]), default="consultant",
+              show_default=True, help="vendor applies the confidentiality minimum.")
+@click.option("--min-group", type=click.IntRange(min=3), default=3, show_default=True,
+              help="Confidentiality minimum for --responses (studies use their own).")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Also write tidy tables (one CSV each) into this folder.")
+@click.option("--compact", is_flag=True, help="One-line JSON.")
+@with_appcontext
+def analyse_cmd(study, wave_number, instrument_path, responses, edition, min_group, csv_dir,
+                compact) -> None:
+    """Analyse a wave and print the JSON result (schema: docs/analysis-schema.md)."""
+    if bool(study) == bool(responses):
+        raise click.UsageError("give either --study, or --instrument with --responses")
+    if study:
+        from ..collection.analysis_input import analyse_wave
+
+        target = resolve_study(study)
+        result = analyse_wave(target, resolve_wave(target, wave_number), edition=edition)
+    else:
+        if not instrument_path:
+            raise click.UsageError("--responses needs --instrument")
+        try:
+            instrument = load_instrument(instrument_path)
+            answers = read_long_responses(Path(responses).read_bytes(), instrument, responses)
+        except (InstrumentError, ImportFailed) as exc:
+            raise click.ClickException(str(exc)) from None
+        respondents = answers[["respondent", "account", "side"]].drop_duplicates()
+        accounts = pd.DataFrame({"account": sorted(answers["account"].unique())})
+        result = analyse(AnalysisInput(answers, respondents.reset_index(drop=True),
+                                       accounts=accounts), instrument, min_group=min_group,
+                         edition=edition, meta={"source": str(responses)})
+    click.echo(json.dumps(result.to_json(), allow_nan=False, ensure_ascii=False,
+                          indent=None if compact else 2))
+    if csv_dir:
+        folder = Path(csv_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        from ..collection.export import neutralise_formulas
+
+        for name, table in result.tables().items():
+            neutralise_formulas(table).to_csv(folder / f"{name}.csv", index=False)
+        click.echo(f"wrote {len(result.tables())} tables to {folder}", err=True)
