@@ -75,9 +75,7 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
                   workers: int | None = None) -> pd.DataFrame:
     """One row per account × unit with descriptives, gap, CI, δ, exact p (dimensions), r_wg,
     class and quadrant. ``frame`` has columns account, side, respondent, unit, value."""
-    frame = frame.dropna(subset=["value"])
     frame = frame[frame["unit"].isin(unit_info)].sort_values(["account", "unit", "side"])
-    span = frame["unit"].map({u: i.span for u, i in unit_info.items()})
     agree = frame["unit"].map({u: i.agree_min for u, i in unit_info.items()})
     desc = (frame.assign(top=frame["value"] >= agree)
             .groupby(["account", "unit", "side"], observed=True)
@@ -132,9 +130,10 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
         adjusted = has_p.groupby("account", observed=True)["p_value"].transform(
             lambda p: stats.false_discovery_control(p.to_numpy(), method="bh"))
         out.loc[adjusted.index, "p_adjusted"] = adjusted
-    out["test_note"] = np.where(
-        out["kind"] == "item", "items: effect size only",
-        np.where(out["testable"], "", "too few responses to test"))
+    out["test_note"] = np.select(
+        [~both, out["kind"] == "item", out["testable"]],
+        ["insufficient data: a side has no usable answer", "items: effect size only", ""],
+        "too few responses to test")
     out["dominance"] = [dominance_words(int(g), int(x), int(t)) if t else ""
                         for g, x, t in zip(gt, lt, out["pairs_total"], strict=True)]
 

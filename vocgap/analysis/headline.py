@@ -102,9 +102,10 @@ def stages(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["account", "side", "n", "median", "mode",
                                            "distribution"])
     wide = frame.pivot(index="account", columns="side", values="median")
-    gap = (wide.get("vendor") - wide.get("customer")) if {"vendor", "customer"} <= set(
-        wide.columns) else pd.Series(dtype=float)
-    return frame.merge(gap.rename("gap").reset_index(), on="account", how="left")
+    if not {"vendor", "customer"} <= set(wide.columns):
+        return frame.assign(gap=np.nan)
+    gap = (wide["vendor"] - wide["customer"]).rename("gap").rename_axis("account")
+    return frame.merge(gap.reset_index(), on="account", how="left")
 
 
 def stance(support: float, influence: float) -> str:

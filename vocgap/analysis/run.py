@@ -139,17 +139,19 @@ def clean(value):
 
 
 def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
-    counts = answers.groupby(["account", "side"], observed=True)["respondent"].nunique().unstack(
-        "side", fill_value=0)
-    for side in ("customer", "vendor"):
-        if side not in counts:
-            counts[side] = 0
-    counts = counts[["customer", "vendor"]].reset_index()
+    """Respondents per account and side; the status counts only those with a usable answer."""
+    def per_side(frame: pd.DataFrame) -> pd.DataFrame:
+        counts = frame.groupby(["account", "side"], observed=True)["respondent"].nunique()
+        counts = counts.unstack("side", fill_value=0)
+        return counts.reindex(columns=["customer", "vendor"], fill_value=0)
+
+    counts = per_side(answers).reset_index()
+    usable = per_side(answers.dropna(subset=["value"])).min(axis=1)
     if len(accounts) and "account" in accounts:
         counts = accounts.merge(counts, on="account", how="left").fillna(
             {"customer": 0, "vendor": 0})
     counts[["customer", "vendor"]] = counts[["customer", "vendor"]].astype(int)
-    low = counts[["customer", "vendor"]].min(axis=1)
+    low = counts["account"].map(usable).fillna(0)
     counts["status"] = np.select([low == 0, low == 1], ["insufficient data",
                                                         "thin: one respondent on a side"], "ok")
     return counts

@@ -53,9 +53,10 @@ def units(instrument: Instrument) -> dict[str, Unit]:
 
 
 def scored_items(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
-    """Numeric answers with reverse-coded items flipped (L + H − x) and don't-knows dropped."""
+    """Numeric answers with reverse-coded items flipped (L + H − x); don't-knows stay as NaN so
+    that an item nobody could answer still shows up, as "insufficient data"."""
     numeric = {i.id: i for i in instrument.items if i.is_numeric}
-    frame = answers[answers["item"].isin(numeric)].dropna(subset=["value"])
+    frame = answers[answers["item"].isin(numeric)]
     frame = frame[ANSWER_COLUMNS].copy()
     frame["value"] = frame["value"].astype(float)
     reverse = {i.id: i.low + i.high for i in numeric.values() if i.reverse}
