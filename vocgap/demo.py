@@ -200,12 +200,13 @@ def _respond(wave, instrument, person, account, spec, rng, side, drift, contacts
     response = Response(wave=wave, participant=person, account=account, status="submitted",
                         submitted_at=wave.opens_at + timedelta(days=int(rng.integers(1, 12))))
     customer = side == "customer"
+    mood = rng.normal(0, 0.55)  # one person's general warmth runs through all their answers
     raw: dict[str, object] = {}
     blocker_account = spec.name == "Castellan Insurance"
     for item in instrument.items:
         if side not in item.sides or item.is_power_map and not customer:
             continue
-        raw[item.id] = _synthetic(item, spec, rng, customer, drift, person, blocker_account)
+        raw[item.id] = _synthetic(item, spec, rng, customer, drift, person, blocker_account, mood)
     for item_id, value in raw.items():
         stored = coerce_value(instrument.item(item_id), value)
         if stored is not None:
@@ -222,8 +223,8 @@ def _respond(wave, instrument, person, account, spec, rng, side, drift, contacts
     db.session.add(response)
 
 
-def _synthetic(item, spec, rng, customer, drift, person, blocker_account):
-    noise = rng.normal(0, 0.75)
+def _synthetic(item, spec, rng, customer, drift, person, blocker_account, mood):
+    noise = mood + rng.normal(0, 0.5)
     if item.role == "superior_experience":
         level = spec.level - 0.4 + noise if customer else 4.3 + drift + rng.normal(0, 0.5)
         return int(np.clip(round(level), 1, 5))

@@ -159,12 +159,16 @@ def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataF
 
 def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
             edition: str = "consultant", previous: AnalysisInput | None = None,
-            meta: dict | None = None, workers: int | None = None) -> Analysis:
-    """All per-account and portfolio results for one wave."""
+            meta: dict | None = None, workers: int | None = None,
+            wording: dict[str, str] | None = None) -> Analysis:
+    """All per-account and portfolio results for one wave.
+
+    ``wording`` fills the instrument's placeholders in item labels (vendor, account).
+    """
     if edition not in ("consultant", "vendor"):
         raise ValueError("edition is 'consultant' or 'vendor'")
     answers = data.answers
-    unit_info = units(instrument)
+    unit_info = units(instrument, wording)
     scored = scored_items(answers, instrument)
     frame = unit_frame(scored, instrument)
     dimension_of = {i.id: d.id for d in instrument.dimensions

@@ -38,8 +38,14 @@ class Unit:
         return (self.low + self.high) // 2 + 1
 
 
-def units(instrument: Instrument) -> dict[str, Unit]:
-    """Every comparable item (agreement, 0–10) and every dimension of the instrument."""
+def units(instrument: Instrument, wording: dict[str, str] | None = None) -> dict[str, Unit]:
+    """Every comparable item (agreement, 0–10) and every dimension of the instrument.
+
+    Item labels are the customer wording with ``wording`` filled into its placeholders.
+    """
+    from ..instruments import render_wording
+
+    wording = wording or {"vendor": "the vendor", "account": "the customer"}
     out: dict[str, Unit] = {}
     for dim in instrument.dimensions:
         items = instrument.dimension_items(dim.id)
@@ -47,8 +53,8 @@ def units(instrument: Instrument) -> dict[str, Unit]:
         out[dim.id] = Unit(dim.id, "dimension", dim.name, scale.min, scale.max, dim.id)
     for item in instrument.items:
         if item.type in COMPARED_TYPES and {"customer", "vendor"} <= set(item.sides):
-            out[item.id] = Unit(item.id, "item", item.customer, item.scale.min, item.scale.max,
-                                item.dimension)
+            out[item.id] = Unit(item.id, "item", render_wording(item.customer, **wording),
+                                item.scale.min, item.scale.max, item.dimension)
     return out
 
 

@@ -57,6 +57,7 @@ def analyse_wave(study: Study, wave: Wave | None = None, *, edition: str = "cons
     previous = load_wave(study, earlier[-1]) if earlier else None
     return analyse(load_wave(study, wave), wave.instrument, min_group=study.min_group,
                    edition=edition, previous=previous, workers=workers,
+                   wording={"vendor": study.vendor.name, "account": "the customer"},
                    meta={"study": {"id": study.id, "short_name": study.short_name,
                                    "name": study.name, "vendor": study.vendor.name},
                          "wave": {"number": wave.number,

@@ -8,9 +8,10 @@ from .security import init_security
 
 
 def init_app(app: Flask) -> None:
-    from . import auth, consultant, errors, public, respondent
+    from . import auth, consultant, errors, filters, public, respondent
 
     init_security(app)
+    filters.init_app(app)
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(respondent.bp)

@@ -36,7 +36,7 @@ def study_view(view):
 
 
 def _register() -> None:
-    from . import data, people, studies  # noqa: F401  (routes attach to bp)
+    from . import analysis, data, people, studies  # noqa: F401  (routes attach to bp)
 
 
 _register()

@@ -1,0 +1,58 @@
+"""The analysis in the browser: portfolio overview and one page per account."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, render_template, request
+
+from ...collection.analysis_input import analyse_wave
+from ...extensions import db
+from ...models import Account, Response, Study
+from . import bp, study_view
+
+_CACHE: dict[tuple, dict] = {}
+_CACHE_SIZE = 16
+
+
+def study_analysis(study: Study, edition: str) -> dict:
+    """The wave's analysis JSON, recomputed only when a response has changed since last time."""
+    wave = study.current_wave
+    stamp = db.session.execute(sa.select(sa.func.count(Response.id), sa.func.max(
+        Response.updated_at)).where(Response.wave_id == wave.id)).one()
+    key = (study.id, wave.id, edition, study.min_group, tuple(stamp))
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = analyse_wave(study, wave, edition=edition, workers=1).to_json()
+    return _CACHE[key]
+
+
+def _edition() -> str:
+    edition = request.args.get("edition", "consultant")
+    return edition if edition in ("consultant", "vendor") else "consultant"
+
+
+@bp.get("/studies/<int:study_id>/analysis/")
+@study_view
+def analysis(study: Study):
+    edition = _edition()
+    data = study_analysis(study, edition)
+    ids = {a.name: a.id for a in study.accounts}
+    return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
+                           account_ids=ids, wave=study.current_wave)
+
+
+@bp.get("/studies/<int:study_id>/analysis/accounts/<int:account_id>")
+@study_view
+def account_analysis(study: Study, account_id: int):
+    account = db.session.get(Account, account_id)
+    if account is None or account.study_id != study.id:
+        abort(404)
+    edition = _edition()
+    data = study_analysis(study, edition)
+    found = next((a for a in data["accounts"] if a["account"] == account.name), None)
+    if found is None:
+        abort(404)
+    return render_template("consultant/account_analysis.html", study=study, data=data,
+                           account=found, account_id=account.id, edition=edition,
+                           wave=study.current_wave)
