@@ -11,7 +11,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .effects import cliffs_delta, magnitude, pairs, rwg, rwg_j, welch_ci
 from .exact import wmw_exact
@@ -66,6 +65,32 @@ def reference_sd(frame: pd.DataFrame, unit_info: dict[str, Unit]) -> pd.Series:
     return pd.Series(out)
 
 
+def grouped_bh(p: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg within each group, vectorised; equals scipy's
+    ``false_discovery_control(p, method='bh')`` applied group by group."""
+    codes = pd.factorize(groups)[0]
+    order = np.lexsort((p, codes))
+    p_sorted, g_sorted = p[order], codes[order]
+    start = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1]
+    sizes = np.diff(np.r_[start, len(p)])
+    m = np.repeat(sizes, sizes)
+    rank = np.arange(len(p)) - np.repeat(start, sizes) + 1
+    scaled = p_sorted * m / rank
+    # Running minimum from the largest p down, restarted for every group.
+    flipped = scaled[::-1]
+    group_rev = g_sorted[::-1]
+    result = np.empty_like(flipped)
+    current, previous_group = np.inf, None
+    for i, (value, group) in enumerate(zip(flipped, group_rev, strict=True)):
+        if group != previous_group:
+            current, previous_group = np.inf, group
+        current = min(current, value)
+        result[i] = current
+    adjusted = np.empty_like(p, dtype=float)
+    adjusted[order] = np.minimum(result[::-1], 1.0)
+    return adjusted
+
+
 def dominance_words(gt: int, lt: int, total: int) -> str:
     return f"vendor higher in {gt} of {total} pairs, lower in {lt}"
 
@@ -76,7 +101,10 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
     """One row per account × unit with descriptives, gap, CI, δ, exact p (dimensions), r_wg,
     class and quadrant. ``frame`` has columns account, side, respondent, unit, value."""
     frame = frame[frame["unit"].isin(unit_info)].sort_values(["account", "unit", "side"])
-    agree = frame["unit"].map({u: i.agree_min for u, i in unit_info.items()})
+    # Categorical keys: grouping factorises the strings once instead of at every groupby.
+    frame = frame.astype({"account": "category", "unit": "category", "side": "category"})
+    units_cat = frame["unit"].cat
+    agree = np.array([unit_info[u].agree_min for u in units_cat.categories])[units_cat.codes]
     desc = (frame.assign(top=frame["value"] >= agree)
             .groupby(["account", "unit", "side"], observed=True)
             .agg(n=("value", "count"), mean=("value", "mean"), var=("value", "var"),
@@ -91,6 +119,7 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
         "n_vendor", "n_customer", "top_vendor", "top_customer"]].fillna(0).astype(int)
     cells = desc.index
     out = desc.reset_index()
+    out["account"], out["unit"] = out["account"].astype(object), out["unit"].astype(object)
     info = out["unit"].map(unit_info)
     out["kind"] = info.map(lambda u: u.kind)
     spans = info.map(lambda u: u.span).to_numpy(dtype=float)
@@ -127,9 +156,8 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
     out["p_adjusted"] = np.nan
     has_p = out[out["testable"]]
     if len(has_p):
-        adjusted = has_p.groupby("account", observed=True)["p_value"].transform(
-            lambda p: stats.false_discovery_control(p.to_numpy(), method="bh"))
-        out.loc[adjusted.index, "p_adjusted"] = adjusted
+        out.loc[has_p.index, "p_adjusted"] = grouped_bh(has_p["p_value"].to_numpy(),
+                                                        has_p["account"].to_numpy())
     out["test_note"] = np.select(
         [~both, out["kind"] == "item", out["testable"]],
         ["insufficient data: a side has no usable answer", "items: effect size only", ""],

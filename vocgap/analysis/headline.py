@@ -58,12 +58,14 @@ def superior_experience(answers: pd.DataFrame, instrument: Instrument) -> pd.Dat
             sub["x_vendor"].to_numpy(), sub["n_vendor"].to_numpy(), sub["x_customer"].to_numpy(),
             sub["n_customer"].to_numpy(), method="newcomb", compare="diff")
         out.loc[ok, "ci_low"], out.loc[ok, "ci_high"] = low, high
-        for index, row in sub.iterrows():
-            extreme = boschloo_p(int(row.n_vendor), int(row.n_vendor), 0, int(row.n_customer))
-            out.loc[index, "min_p"] = extreme
-            if extreme <= ALPHA:
-                out.loc[index, "p_value"] = boschloo_p(int(row.x_vendor), int(row.n_vendor),
-                                                       int(row.x_customer), int(row.n_customer))
+        # Boschloo takes one table at a time: run it once per distinct table (memoised).
+        sizes = list(zip(sub["n_vendor"], sub["n_customer"], strict=True))
+        extreme = {s: boschloo_p(int(s[0]), int(s[0]), 0, int(s[1])) for s in set(sizes)}
+        out.loc[ok, "min_p"] = [extreme[s] for s in sizes]
+        tables = list(zip(sub["x_vendor"], sub["n_vendor"], sub["x_customer"], sub["n_customer"],
+                          strict=True))
+        out.loc[ok, "p_value"] = [boschloo_p(*map(int, t)) if extreme[(t[1], t[3])] <= ALPHA
+                                  else np.nan for t in tables]
     out["vendor_majority"] = out["share_vendor"] > 0.5
     out["customer_majority"] = out["share_customer"] > 0.5
     return out
@@ -90,17 +92,18 @@ def stages(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     if item is None:
         return pd.DataFrame(columns=["account"])
     rows = answers[answers["item"] == item.id].dropna(subset=["value"])
-    records = []
-    for (account, side), group in rows.groupby(["account", "side"], observed=True):
-        values = group["value"].astype(int).to_numpy()
-        counts = np.bincount(values, minlength=4)[:4]
-        records.append({
-            "account": account, "side": side, "n": len(values),
-            "median": int(np.quantile(values, 0.5, method="lower")),
-            "mode": [int(i) for i in np.flatnonzero(counts == counts.max())],
-            "distribution": [int(x) for x in counts]})
-    frame = pd.DataFrame(records, columns=["account", "side", "n", "median", "mode",
-                                           "distribution"])
+    rows = rows.assign(stage=rows["value"].astype(int).clip(0, 3))
+    grouped = rows.groupby(["account", "side"], observed=True)["stage"]
+    counts = pd.crosstab([rows["account"], rows["side"]],
+                         pd.Categorical(rows["stage"], categories=range(4)), dropna=False)
+    counts = counts[counts.sum(axis=1) > 0]
+    frame = grouped.quantile(0.5, interpolation="lower").astype(int).rename(
+        "median").to_frame()
+    frame["n"] = grouped.size()
+    matrix = counts.reindex(frame.index).to_numpy()
+    frame["distribution"] = [list(map(int, r)) for r in matrix]
+    frame["mode"] = [list(map(int, np.flatnonzero(r == r.max()))) for r in matrix]
+    frame = frame.reset_index()[["account", "side", "n", "median", "mode", "distribution"]]
     wide = frame.pivot(index="account", columns="side", values="median")
     if not {"vendor", "customer"} <= set(wide.columns):
         return frame.assign(gap=np.nan)
@@ -185,9 +188,10 @@ def prediction_accuracy(scored_units: pd.DataFrame, respondents: pd.DataFrame) -
     vendor = items[items["side"] == "vendor"].join(customer_mean, on=["account", "unit"])
     vendor = vendor.dropna(subset=["customer_mean"])
     vendor = vendor.assign(error=vendor["value"] - vendor["customer_mean"])
+    vendor = vendor.assign(absolute=vendor["error"].abs())
     summary = vendor.groupby("respondent", observed=True).agg(
         accounts=("account", "nunique"), items=("error", "count"),
-        mae=("error", lambda e: float(np.abs(e).mean())), bias=("error", "mean")).reset_index()
+        mae=("absolute", "mean"), bias=("error", "mean")).reset_index()
     attributes = respondents.drop_duplicates("respondent").set_index("respondent")
     for column in ("name", "function"):
         summary[column] = summary["respondent"].map(attributes[column]) if (

@@ -160,11 +160,11 @@ def holm(claims: dict[str, float]) -> dict[str, float]:
 def account_ranking(gaps: pd.DataFrame) -> pd.DataFrame:
     """Accounts ordered by their mean dimension gap (largest vendor over-estimation first)."""
     dims = gaps[(gaps["kind"] == "dimension") & gaps["gap"].notna()]
+    dims = dims.assign(blind=dims["quadrant"] == "blind spot",
+                       hidden=dims["quadrant"] == "hidden strength")
     ranking = dims.groupby("account", observed=True).agg(
         mean_gap=("gap", "mean"), max_gap=("gap", "max"), dimensions=("gap", "count"),
-        blind_spots=("quadrant", lambda q: int((q == "blind spot").sum())),
-        hidden_strengths=("quadrant", lambda q: int((q == "hidden strength").sum()))
-    ).reset_index()
+        blind_spots=("blind", "sum"), hidden_strengths=("hidden", "sum")).reset_index()
     ranking = ranking.sort_values("mean_gap", ascending=False, kind="stable")
     ranking["rank"] = np.arange(1, len(ranking) + 1)
     return ranking.reset_index(drop=True)

@@ -8,10 +8,11 @@ from .security import init_security
 
 
 def init_app(app: Flask) -> None:
-    from . import auth, consultant, errors, filters, public, respondent
+    from ..reporting.formatting import FILTERS
+    from . import auth, consultant, errors, public, respondent
 
     init_security(app)
-    filters.init_app(app)
+    app.jinja_env.filters.update(FILTERS)
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(respondent.bp)

@@ -1,10 +1,8 @@
-"""Template filters that print statistics the same way everywhere (web and PDF)."""
+"""How numbers are printed, the same in the browser and in the PDF reports."""
 
 from __future__ import annotations
 
 import math
-
-from flask import Flask
 
 DASH = "—"
 
@@ -35,8 +33,4 @@ def label(value: str | None) -> str:
     return DASH if not value else value.replace("_", " ")
 
 
-def init_app(app: Flask) -> None:
-    app.add_template_filter(num)
-    app.add_template_filter(pvalue)
-    app.add_template_filter(pct)
-    app.add_template_filter(label)
+FILTERS = {"num": num, "pvalue": pvalue, "pct": pct, "label": label}

@@ -1,0 +1,1 @@
+"""Reports: charts, the per-account and portfolio PDFs, and batches of them."""
