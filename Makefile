@@ -20,6 +20,7 @@ system-deps:
 ## Install, build the demo study in the embedded SQLite database, write its reports, serve the app.
 demo: install
 	$(VENV)/bin/vocgap demo
+	$(VENV)/bin/vocgap report --study demo
 	$(VENV)/bin/flask --app app run --host $(HOST) --port $(PORT)
 
 ## Install, then lint, check the instruments and run the whole test suite.

@@ -14,13 +14,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, data, demo, instrument, users
+    from . import analysis, data, demo, instrument, reports, users
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
     main.add_command(data.export)
     main.add_command(data.invite)
     main.add_command(analysis.analyse_cmd)
+    main.add_command(reports.report)
     main.add_command(demo.demo)
     main.add_command(users.create_user)
 

@@ -33,4 +33,18 @@ def label(value: str | None) -> str:
     return DASH if not value else value.replace("_", " ")
 
 
-FILTERS = {"num": num, "pvalue": pvalue, "pct": pct, "label": label}
+def text_direction(text: str) -> str:
+    """'rtl' when the first strong character is Hebrew or Arabic, else 'ltr'."""
+    import unicodedata
+
+    for ch in text or "":
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+FILTERS = {"num": num, "pvalue": pvalue, "pct": pct, "label": label,
+           "text_direction": text_direction}

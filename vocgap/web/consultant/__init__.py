@@ -36,7 +36,7 @@ def study_view(view):
 
 
 def _register() -> None:
-    from . import analysis, data, people, studies  # noqa: F401  (routes attach to bp)
+    from . import analysis, data, people, reports, studies  # noqa: F401  (routes attach)
 
 
 _register()

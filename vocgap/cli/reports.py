@@ -1,0 +1,52 @@
+"""``vocgap report``: PDFs for one account, all accounts and the portfolio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..reporting.batch import plan_jobs, run_batch
+from ..reporting.study_reports import study_report_data
+from .common import resolve_study, resolve_wave
+
+
+@click.command("report")
+@click.option("--study", required=True, help="Study id or short name.")
+@click.option("--wave", "wave_number", type=int, help="Wave number (default: the current one).")
+@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@click.option("--edition", type=click.Choice(["consultant", "vendor"]), default="consultant",
+              show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), help="Folder (default: reports/).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option("--no-portfolio", is_flag=True, help="Skip the portfolio report.")
+@with_appcontext
+def report(study, wave_number, accounts, edition, out, workers, no_portfolio) -> None:
+    """Write per-account PDFs and the portfolio PDF, one per worker process."""
+    target = resolve_study(study)
+    wave = resolve_wave(target, wave_number)
+    data, meta = study_report_data(target, wave, edition)
+    known = {a["account"] for a in data["accounts"]}
+    unknown = [a for a in accounts if a not in known]
+    if unknown:
+        raise click.BadParameter(f"no account {', '.join(map(repr, unknown))} in "
+                                 f"'{target.short_name}'", param_hint="--account")
+    folder = Path(out or current_app.config["REPORTS_DIR"])
+    jobs = plan_jobs(data, meta, folder, accounts=accounts or None,
+                     portfolio=not (no_portfolio or accounts))
+    with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} reports",
+                           file=click.get_text_stream("stderr")) as bar:
+        def tick(job, error):
+            bar.update(1)
+            if error:
+                click.echo(f"\n  {job.name}: FAILED ({error})", err=True)
+
+        result = run_batch(jobs, workers, tick)
+    for path in result.written:
+        click.echo(path)
+    click.echo(f"{len(result.written)} written, {len(result.failed)} failed, in {folder}",
+               err=True)
+    if result.failed:
+        raise SystemExit(1)

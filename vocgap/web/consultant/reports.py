@@ -1,0 +1,99 @@
+"""Report downloads and the same reports as web pages, behind login and study membership."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from flask import abort, render_template, request, send_file, url_for
+from flask_login import login_required
+
+from ...models import Study
+from ...reporting.batch import Job, plan_jobs, render_isolated, run_batch
+from ...reporting.fetcher import ASSETS
+from ...reporting.render import account_context, portfolio_context, render_html, slug
+from ...reporting.study_reports import report_meta
+from . import bp, study_view
+from .analysis import study_analysis
+
+
+def _edition() -> str:
+    edition = request.args.get("edition", "consultant")
+    return edition if edition in ("consultant", "vendor") else "consultant"
+
+
+def _account(study: Study, data: dict, account_id: int) -> dict:
+    account = next((a for a in study.accounts if a.id == account_id), None)
+    found = next((a for a in data["accounts"] if account and a["account"] == account.name), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/studies/<int:study_id>/reports/")
+@study_view
+def reports(study: Study):
+    edition = _edition()
+    return render_template("consultant/reports.html", study=study, edition=edition,
+                           accounts=study.accounts, data=study_analysis(study, edition))
+
+
+@bp.get("/studies/<int:study_id>/reports/accounts/<int:account_id>.<any(pdf, html):fmt>")
+@study_view
+def account_report(study: Study, account_id: int, fmt: str):
+    edition = _edition()
+    data = study_analysis(study, edition)
+    account = _account(study, data, account_id)
+    meta = report_meta(study, study.current_wave, edition)
+    if fmt == "html":
+        context = account_context(meta, account)
+        return render_html("report/account.html", context,
+                           asset_base=url_for("consultant.report_asset", filename=""))
+    pdf = render_isolated(Job("account", account["account"], meta, account, ""))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{study.short_name}-{slug(account['account'])}-{edition}.pdf")
+
+
+@bp.get("/studies/<int:study_id>/reports/portfolio.<any(pdf, html):fmt>")
+@study_view
+def portfolio_report(study: Study, fmt: str):
+    edition = _edition()
+    data = study_analysis(study, edition)
+    meta = report_meta(study, study.current_wave, edition)
+    if fmt == "html":
+        return render_html("report/portfolio.html", portfolio_context(meta, data),
+                           asset_base=url_for("consultant.report_asset", filename=""))
+    pdf = render_isolated(Job("portfolio", "portfolio", meta, data, ""))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{study.short_name}-portfolio-{edition}.pdf")
+
+
+@bp.get("/studies/<int:study_id>/reports/all.zip")
+@study_view
+def all_reports(study: Study):
+    edition = _edition()
+    data = study_analysis(study, edition)
+    meta = report_meta(study, study.current_wave, edition)
+    with tempfile.TemporaryDirectory() as folder:
+        result = run_batch(plan_jobs(data, meta, folder))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in result.written:
+                archive.write(path, Path(path).name)
+            if result.failed:
+                archive.writestr("FAILED.txt", "\n".join(f"{name}: {why}"
+                                                         for name, why in result.failed))
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{study.short_name}-w{meta['wave']}-{edition}-reports.zip")
+
+
+@bp.get("/report-assets/<path:filename>")
+@login_required
+def report_asset(filename: str):
+    path = (ASSETS / filename).resolve()
+    if ASSETS not in path.parents or not path.is_file() or path.suffix not in (".css", ".ttf"):
+        abort(404)
+    return send_file(path)
