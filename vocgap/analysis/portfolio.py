@@ -182,20 +182,24 @@ def flag_accounts(gaps: pd.DataFrame) -> pd.Series:
 
 def reliability(scored: pd.DataFrame, instrument) -> pd.DataFrame:
     """Cronbach's α per dimension and side (and pooled) on ≥ 30 complete respondents."""
+    dims = [(d.id, [i.id for i in instrument.dimension_items(d.id)])
+            for d in instrument.dimensions]
+    wanted = [i for _, ids in dims for i in ids]
+    part = scored[scored["item"].isin(wanted)]
+    # One pivot for every item, then a column slice per dimension.
+    wide = part.pivot_table(index=["side", "account", "respondent"], columns="item",
+                            values="value", aggfunc="first")
+    sides = wide.index.get_level_values("side")
     rows = []
-    for dim in instrument.dimensions:
-        ids = [i.id for i in instrument.dimension_items(dim.id)]
+    for dim, ids in dims:
         if len(ids) < 2:
             continue
-        part = scored[scored["item"].isin(ids)]
-        wide = part.pivot_table(index=["side", "account", "respondent"], columns="item",
-                                values="value", aggfunc="first").reindex(columns=ids)
+        block = wide.reindex(columns=ids).to_numpy()
         for side in ("vendor", "customer", "pooled"):
-            data = wide if side == "pooled" else wide.xs(side, level="side", drop_level=False) \
-                if side in wide.index.get_level_values("side") else wide.iloc[0:0]
-            alpha, complete = cronbach_alpha(data.to_numpy())
+            data = block if side == "pooled" else block[np.asarray(sides == side)]
+            alpha, complete = cronbach_alpha(data)
             ok = complete >= MIN_ALPHA_RESPONDENTS and np.isfinite(alpha)
-            rows.append({"dimension": dim.id, "side": side, "respondents": complete,
+            rows.append({"dimension": dim, "side": side, "respondents": complete,
                          "alpha": alpha if ok else float("nan"),
                          "note": "" if ok else f"fewer than {MIN_ALPHA_RESPONDENTS} complete "
                                                "respondents",
