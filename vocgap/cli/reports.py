@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -37,7 +38,7 @@ def report(study, wave_number, accounts, edition, out, workers, no_portfolio) ->
     jobs = plan_jobs(data, meta, folder, accounts=accounts or None,
                      portfolio=not (no_portfolio or accounts))
     with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} reports",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         def tick(job, error):
             bar.update(1)
             if error:

@@ -30,6 +30,12 @@ BLIND_SPOT_ADVICE = {
 }
 
 
+def _blind_spot(dim: dict) -> dict:
+    certainty = "" if dim.get("support") == "supported" else " (indicative: the sample is small)"
+    return {"title": f"Blind spot: {dim['label'].lower()}{certainty}",
+            "text": BLIND_SPOT_ADVICE[dim["unit"]], "source": dim["label"]}
+
+
 def recommendations(account: dict, min_group: int) -> list[dict]:
     """Up to eight findings-led recommendations, most important first, each with its reason."""
     out: list[dict] = []
@@ -59,18 +65,9 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                     "source": "relationship stages"})
     ranked = sorted((d for d in account.get("dimensions", []) if d.get("quadrant")),
                     key=lambda d: -(d.get("gap_z") or 0))
-    for dim in ranked:
-        if dim["quadrant"] == "blind spot" and dim["unit"] in BLIND_SPOT_ADVICE:
-            certainty = "" if dim.get("support") == "supported" else (
-                " (indicative: the sample is small)")
-            out.append({"title": f"Blind spot: {dim['label'].lower()}{certainty}",
-                        "text": BLIND_SPOT_ADVICE[dim["unit"]], "source": dim["label"]})
-    for dim in account.get("dimensions", []):
-        if dim.get("quadrant") == "hidden strength":
-            out.append({"title": f"Hidden strength: {dim['label'].lower()}",
-                        "text": "The customer rates this higher than your team expects. Keep "
-                                "doing it, tell your team, and use it in references.",
-                        "source": dim["label"]})
+    blind = [_blind_spot(d) for d in ranked
+             if d["quadrant"] == "blind spot" and d["unit"] in BLIND_SPOT_ADVICE]
+    out.extend(blind[:3])
     misread = [p for p in account.get("power_map", []) if p.get("misread_champion")]
     if misread:
         out.append({"title": "Re-map who drives change",
@@ -84,6 +81,12 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                     "text": "No business or technical buyer answered. Relationships tied to "
                             "users evaporate when the buying process changes; extend coverage "
                             "across the buying team.", "source": "relationship coverage"})
+    for dim in account.get("dimensions", []):
+        if dim.get("quadrant") == "hidden strength":
+            out.append({"title": f"Hidden strength: {dim['label'].lower()}",
+                        "text": "The customer rates this higher than your team expects. Keep "
+                                "doing it, tell your team, and use it in references.",
+                        "source": dim["label"]})
     nps = account.get("recommend") or {}
     if "customer" in nps and "vendor" in nps:
         gap = nps["vendor"]["nps"] - nps["customer"]["nps"]
@@ -92,6 +95,7 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                         "text": f"Your team predicts a recommend score {round(gap)} points "
                                 "higher than the customer gives. Use the customer's own score "
                                 "in account planning.", "source": "likelihood to recommend"})
+    out.extend(blind[3:])
     if not out:
         out.append({"title": "Views are aligned",
                     "text": "Your team reads this customer well. Keep the same level of "
