@@ -24,13 +24,18 @@ def database_url(tmp_path: Path) -> str:
     return os.environ.get("VOCGAP_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
-def reset_schema() -> None:
-    """Drop everything (including Alembic's table) and create the current schema."""
+def drop_everything() -> None:
+    """An empty database: every table gone, Alembic's included."""
     db.session.remove()
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     db.drop_all()
+
+
+def reset_schema() -> None:
+    """Start from the current schema with no rows."""
+    drop_everything()
     db.create_all()
 
 

@@ -12,13 +12,11 @@ from vocgap.demo import DEMO_EMAIL
 from vocgap.extensions import db
 from vocgap.models import Account, Answer, Participant, Response, Study, User
 
+from .conftest import drop_everything
+
 
 def _empty_database() -> None:
-    db.session.remove()
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    db.drop_all()
+    drop_everything()
     assert sa.inspect(db.engine).get_table_names() == []
 
 

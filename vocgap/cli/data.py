@@ -33,6 +33,10 @@ def import_participants_cmd(path: str, study: str, no_create_accounts: bool) -> 
                                      create_accounts=not no_create_accounts)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
+    _echo_report(report)
+
+
+def _echo_report(report) -> None:
     click.echo(report.summary())
     for note in report.notes:
         click.echo(f"  {note}")
@@ -57,9 +61,7 @@ def import_responses_cmd(path, study, wave_number, layout, mapping, replace) -> 
                                   wave=resolve_wave(target, wave_number), replace=replace)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(report.summary())
-    for note in report.notes:
-        click.echo(f"  {note}")
+    _echo_report(report)
 
 
 @click.command("export")

@@ -73,35 +73,48 @@ def plan_jobs(data: dict, meta: dict, out_dir: str | Path, *, accounts: Iterable
 
 def run_batch(jobs: list[Job], workers: int | None = None,
               progress: Callable[[Job, str | None], None] | None = None) -> BatchResult:
-    """Render across processes; each failure is recorded with its reason and the rest go on."""
+    """Render across processes; each failure is recorded with its reason and the rest go on.
+
+    Workers are recycled after ``RENDERS_PER_WORKER`` renders by starting a fresh pool for each
+    round (``max_tasks_per_child`` can hang the pool on CPython 3.11 when a worker retires).
+    """
     workers = max(1, workers or (os.cpu_count() or 1))
     result = BatchResult()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory,
-                             max_tasks_per_child=RENDERS_PER_WORKER) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                result.written.append(future.result())
-                error = None
-            except Exception as exc:  # noqa: BLE001 - any failure of one report is reported
-                error = f"{type(exc).__name__}: {exc}"
-                result.failed.append((job.name, error))
-            if progress:
-                progress(job, error)
+    per_round = workers * RENDERS_PER_WORKER
+    for start in range(0, len(jobs), per_round):
+        with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory) as pool:
+            futures = {pool.submit(run_job, job): job for job in jobs[start:start + per_round]}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    result.written.append(future.result())
+                    error = None
+                except Exception as exc:  # noqa: BLE001 - one report's failure is reported
+                    error = f"{type(exc).__name__}: {exc}"
+                    result.failed.append((job.name, error))
+                if progress:
+                    progress(job, error)
     result.written.sort()
     return result
 
 
-_POOL: ProcessPoolExecutor | None = None
+class IsolatedRenderer:
+    """A long-lived worker process for the web app's single downloads, replaced after
+    ``RENDERS_PER_WORKER`` renders, so they get the same time and memory bounds as batches
+    (SIGALRM only works in a process's main thread)."""
+
+    def __init__(self):
+        self.pool: ProcessPoolExecutor | None = None
+        self.renders = 0
+
+    def __call__(self, job: Job, timeout: float = 120) -> bytes:
+        if self.pool is None or self.renders >= RENDERS_PER_WORKER:
+            if self.pool is not None:
+                self.pool.shutdown(wait=False)
+            self.pool = ProcessPoolExecutor(max_workers=1, initializer=_limit_memory)
+            self.renders = 0
+        self.renders += 1
+        return self.pool.submit(render_job, job).result(timeout=timeout)
 
 
-def render_isolated(job: Job, timeout: float = 120) -> bytes:
-    """Render in a long-lived worker process, so the web app gets the same time and memory
-    bounds as batches (SIGALRM only works in a process's main thread)."""
-    global _POOL
-    if _POOL is None:
-        _POOL = ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)),
-                                    initializer=_limit_memory,
-                                    max_tasks_per_child=RENDERS_PER_WORKER)
-    return _POOL.submit(render_job, job).result(timeout=timeout)
+render_isolated = IsolatedRenderer()

@@ -14,6 +14,12 @@ from . import bp, study_view
 from .forms import ResponsesUploadForm, UploadForm
 
 
+def _flash_report(report) -> None:
+    flash(f"{report.summary().capitalize()}.", "info")
+    for note in report.notes[:20]:
+        flash(note, "info")
+
+
 @bp.route("/studies/<int:study_id>/import/participants", methods=["GET", "POST"])
 @study_view
 def import_participants_page(study: Study):
@@ -27,9 +33,7 @@ def import_participants_page(study: Study):
         except ImportFailed as exc:
             failure = exc
         else:
-            flash(f"{report.summary().capitalize()}.", "info")
-            for note in report.notes[:20]:
-                flash(note, "info")
+            _flash_report(report)
             return redirect(url_for("consultant.participants", study_id=study.id))
     status = 422 if failure or form.errors else 200
     return render_template("consultant/import_participants.html", study=study, form=form,
@@ -52,9 +56,7 @@ def import_responses_page(study: Study):
         except ImportFailed as exc:
             failure = exc
         else:
-            flash(f"{report.summary().capitalize()}.", "info")
-            for note in report.notes[:20]:
-                flash(note, "info")
+            _flash_report(report)
             return redirect(url_for("consultant.study", study_id=study.id))
     status = 422 if failure or form.errors else 200
     return render_template("consultant/import_responses.html", study=study, form=form,
