@@ -51,17 +51,21 @@ def _pattern(v: np.ndarray, c: np.ndarray) -> tuple[tuple[int, ...], float]:
     return tuple(int(x) for x in counts), float(u2)
 
 
-def wmw_exact(v, c) -> tuple[float, float, float]:
+def wmw_exact(v, c, u2: float | None = None) -> tuple[float, float, float]:
     """(U_V, two-sided p, smallest attainable p) for vendor scores ``v`` vs customer ``c``.
 
     Two-sided p is ``min(1, 2·min(P(U ≥ u), P(U ≤ u)))``, SciPy's convention. Values are
     rounded to 9 decimals first so that float noise in dimension means does not break ties.
+    ``u2`` (twice U_V) may be passed when the caller has already counted the pairs.
     """
     v = np.round(np.asarray(v, dtype=float), 9)
     c = np.round(np.asarray(c, dtype=float), 9)
     if len(v) == 0 or len(c) == 0:
         raise ValueError("both groups need at least one value")
-    counts, u2 = _pattern(v, c)
+    if u2 is None:
+        counts, u2 = _pattern(v, c)
+    else:
+        counts = tuple(int(x) for x in np.unique(np.concatenate([v, c]), return_counts=True)[1])
     support, probs = exact_null(counts, len(v))
     upper = probs[support >= u2 - 1e-9].sum()
     lower = probs[support <= u2 + 1e-9].sum()

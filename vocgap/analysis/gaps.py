@@ -32,23 +32,25 @@ def _padded(frame: pd.DataFrame, cells: pd.Index, side: str) -> np.ndarray:
 
 
 def _exact_chunk(args):
-    v_rows, c_rows = args
+    v_rows, c_rows, u2s = args
     out = []
-    for v, c in zip(v_rows, c_rows, strict=True):
+    for v, c, u2 in zip(v_rows, c_rows, u2s, strict=True):
         v, c = v[~np.isnan(v)], c[~np.isnan(c)]
-        out.append(wmw_exact(v, c)[1:] if len(v) and len(c) else (np.nan, np.nan))
+        out.append(wmw_exact(v, c, u2)[1:] if len(v) and len(c) else (np.nan, np.nan))
     return out
 
 
-def exact_tests(v: np.ndarray, c: np.ndarray, workers: int | None = None) -> np.ndarray:
+def exact_tests(v: np.ndarray, c: np.ndarray, workers: int | None = None,
+                u2: np.ndarray | None = None) -> np.ndarray:
     """(p, min attainable p) for each row pair; processes share the work on big portfolios."""
     if len(v) == 0:
         return np.empty((0, 2))
+    u2 = u2 if u2 is not None else np.full(len(v), None)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(v) < PARALLEL_FROM:
-        return np.array(_exact_chunk((v, c)), dtype=float)
+        return np.array(_exact_chunk((v, c, u2)), dtype=float)
     bounds = np.linspace(0, len(v), workers * 4 + 1, dtype=int)
-    jobs = [(v[a:b], c[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    jobs = [(v[a:b], c[a:b], u2[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(_exact_chunk, jobs))
     return np.array([row for part in parts for row in part], dtype=float)
@@ -148,7 +150,8 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
     out["p_value"], out["min_p"] = np.nan, np.nan
     tested = (out["kind"] == "dimension") & both
     if tested.any():
-        result = exact_tests(v[tested.to_numpy()], c[tested.to_numpy()], workers)
+        mask = tested.to_numpy()
+        result = exact_tests(v[mask], c[mask], workers, (2 * gt + eq)[mask].astype(float))
         out.loc[tested, "min_p"] = result[:, 1]
         testable = result[:, 1] <= ALPHA
         out.loc[tested, "p_value"] = np.where(testable, result[:, 0], np.nan)

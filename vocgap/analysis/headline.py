@@ -163,21 +163,32 @@ def power_map(answers: pd.DataFrame, ratings: pd.DataFrame, respondents: pd.Data
 
 def coverage(respondents: pd.DataFrame) -> pd.DataFrame:
     """Which buying-team roles and quartet positions answered, per account (customers only)."""
-    customers = respondents[respondents["side"] == "customer"]
-    records = []
-    for account, group in customers.groupby("account", observed=True):
-        roles, quartet = set(group["role"].dropna()), set(group["quartet"].dropna())
-        records.append({
-            "account": account, "respondents": len(group),
-            "roles_present": [r for r in CUSTOMER_ROLES if r in roles],
-            "roles_missing": [r for r in CUSTOMER_ROLES if r not in roles],
-            "quartet_present": [q for q in QUARTET if q in quartet],
-            "quartet_missing": [q for q in QUARTET if q not in quartet],
-            "buyer_heard": bool({"business_buyer", "tech_buyer"} & quartet
-                                or "purchasing" in roles)})
-    return pd.DataFrame(records, columns=["account", "respondents", "roles_present",
-                                          "roles_missing", "quartet_present", "quartet_missing",
-                                          "buyer_heard"])
+    customers = respondents[respondents["side"] == "customer"].drop_duplicates(
+        ["account", "respondent"])
+    columns = ["account", "respondents", "roles_present", "roles_missing", "quartet_present",
+               "quartet_missing", "buyer_heard"]
+    if customers.empty:
+        return pd.DataFrame(columns=columns)
+    heard = {}
+    for field, codes in (("role", CUSTOMER_ROLES), ("quartet", QUARTET)):
+        table = pd.crosstab(customers["account"], pd.Categorical(customers[field],
+                                                                 categories=codes),
+                            dropna=False).reindex(columns=list(codes), fill_value=0)
+        heard[field] = table
+    index = heard["role"].index.union(heard["quartet"].index)
+    role = heard["role"].reindex(index, fill_value=0).to_numpy() > 0
+    quartet = heard["quartet"].reindex(index, fill_value=0).to_numpy() > 0
+    sizes = customers.groupby("account", observed=True).size().reindex(index, fill_value=0)
+    roles_arr, quartet_arr = np.array(CUSTOMER_ROLES), np.array(QUARTET)
+    buyers = quartet[:, [QUARTET.index("business_buyer"), QUARTET.index("tech_buyer")]].any(
+        axis=1) | role[:, CUSTOMER_ROLES.index("purchasing")]
+    return pd.DataFrame({
+        "account": index, "respondents": sizes.to_numpy(),
+        "roles_present": [list(roles_arr[r]) for r in role],
+        "roles_missing": [list(roles_arr[~r]) for r in role],
+        "quartet_present": [list(quartet_arr[q]) for q in quartet],
+        "quartet_missing": [list(quartet_arr[~q]) for q in quartet],
+        "buyer_heard": buyers}, columns=columns)
 
 
 def prediction_accuracy(scored_units: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:

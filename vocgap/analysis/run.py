@@ -150,8 +150,7 @@ def clean(value):
 def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """Respondents per account and side; the status counts only those with a usable answer."""
     def per_side(frame: pd.DataFrame) -> pd.DataFrame:
-        people = frame[["account", "side", "respondent"]].drop_duplicates()
-        counts = people.groupby(["account", "side"], observed=True).size()
+        counts = frame.groupby(["account", "side"], observed=True)["respondent"].nunique()
         counts = counts.unstack("side", fill_value=0)
         return counts.reindex(columns=["customer", "vendor"], fill_value=0)
 
