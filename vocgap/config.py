@@ -69,6 +69,12 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     uri = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        # One pool per worker process, sized for its threads (gunicorn.conf.py).
+        threads = int(os.environ.get("VOCGAP_THREADS", "8"))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": threads, "max_overflow": threads, "pool_recycle": 1800,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if uri.startswith("sqlite"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         # WAL lets readers proceed during a write; the timeout makes writers queue, not fail.

@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, data, demo, instrument, reports, users
+    from . import analysis, check, data, demo, instrument, reports, users
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
@@ -22,6 +22,7 @@ def _register() -> None:
     main.add_command(data.invite)
     main.add_command(analysis.analyse_cmd)
     main.add_command(reports.report)
+    main.add_command(check.check)
     main.add_command(demo.demo)
     main.add_command(users.create_user)
 

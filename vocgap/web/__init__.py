@@ -9,9 +9,10 @@ from .security import init_security
 
 def init_app(app: Flask) -> None:
     from ..reporting.formatting import FILTERS
-    from . import auth, consultant, errors, public, respondent
+    from . import auth, consultant, errors, observability, public, respondent
 
     init_security(app)
+    observability.init_app(app)
     app.jinja_env.filters.update(FILTERS)
     errors.init_app(app)
     app.register_blueprint(public.bp)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from .observability import database_ok
+
 bp = Blueprint("public", __name__)
 
 
@@ -14,4 +16,6 @@ def index():
 
 @bp.get("/healthz")
 def health():
-    return {"status": "ok"}
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    ok, detail = database_ok()
+    return {"status": "ok" if ok else "unavailable", "database": detail}, 200 if ok else 503

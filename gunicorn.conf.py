@@ -1,0 +1,30 @@
+"""Production serving: ``gunicorn -c gunicorn.conf.py app:app`` (settings via VOCGAP_* env).
+
+gthread workers: requests spend most of their time waiting on the database, so a few processes
+with several threads each keep latency low without one process per connection; see
+benchmarks/load.py for the measurement behind the defaults.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("VOCGAP_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("VOCGAP_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("VOCGAP_THREADS", "8"))
+timeout = 60
+graceful_timeout = 30
+max_requests = 5000  # recycle workers now and then; jitter avoids all restarting at once
+max_requests_jitter = 500
+preload_app = False  # each worker builds its own app, engine and connection pool after fork
+accesslog = None  # vocgap writes its own JSON access log with request ids
+
+
+def post_fork(server, worker):
+    """Should the app ever be preloaded, never share database connections across processes."""
+    from vocgap.extensions import db
+
+    app = getattr(server.app, "callable", None)
+    if app is not None and hasattr(app, "app_context"):
+        with app.app_context():
+            db.engine.dispose(close=False)
