@@ -43,6 +43,7 @@ def defaults(app: Flask) -> dict:
         "PERMANENT_SESSION_LIFETIME": 3600 * 24 * 45,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "QUEUE_URL": "",
         "RATELIMIT_HEADERS_ENABLED": True,
     }
 

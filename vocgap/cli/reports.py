@@ -23,8 +23,9 @@ from .common import resolve_study, resolve_wave
 @click.option("--out", type=click.Path(file_okay=False), help="Folder (default: reports/).")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes (default: all cores).")
 @click.option("--no-portfolio", is_flag=True, help="Skip the portfolio report.")
+@click.option("--local", is_flag=True, help="Render here even when VOCGAP_QUEUE_URL is set.")
 @with_appcontext
-def report(study, wave_number, accounts, edition, out, workers, no_portfolio) -> None:
+def report(study, wave_number, accounts, edition, out, workers, no_portfolio, local) -> None:
     """Write per-account PDFs and the portfolio PDF, one per worker process."""
     target = resolve_study(study)
     wave = resolve_wave(target, wave_number)
@@ -34,9 +35,13 @@ def report(study, wave_number, accounts, edition, out, workers, no_portfolio) ->
     if unknown:
         raise click.BadParameter(f"no account {', '.join(map(repr, unknown))} in "
                                  f"'{target.short_name}'", param_hint="--account")
-    folder = Path(out or current_app.config["REPORTS_DIR"])
+    folder = Path(out or current_app.config["REPORTS_DIR"]).resolve()
     jobs = plan_jobs(data, meta, folder, accounts=accounts or None,
                      portfolio=not (no_portfolio or accounts))
+    queue_url = current_app.config.get("QUEUE_URL")
+    if queue_url and not local:
+        _through_queue(jobs, queue_url, folder)
+        return
     with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} reports",
                            file=sys.stderr) as bar:
         def tick(job, error):
@@ -50,4 +55,31 @@ def report(study, wave_number, accounts, edition, out, workers, no_portfolio) ->
     click.echo(f"{len(result.written)} written, {len(result.failed)} failed, in {folder}",
                err=True)
     if result.failed:
+        raise SystemExit(1)
+
+
+def _through_queue(jobs, url: str, folder: Path) -> None:
+    """Hand the jobs to the RQ workers and follow the batch until it is done."""
+    from ..reporting import queue
+
+    batch = queue.enqueue(jobs, url)
+    click.echo(f"batch {batch}: {len(jobs)} reports queued on {queue.QUEUE_NAME}", err=True)
+    with click.progressbar(length=len(jobs), label="Rendering on the queue",
+                           file=sys.stderr) as bar:
+        seen = 0
+
+        def tick(state):
+            nonlocal seen
+            done = len(state.finished) + len(state.failed)
+            bar.update(done - seen)
+            seen = done
+
+        result = queue.wait(batch, url, progress=tick)
+    for path in result.finished:
+        click.echo(path)
+    for name, error in result.failed:
+        click.echo(f"  {name}: FAILED ({error})", err=True)
+    click.echo(f"{len(result.finished)} written, {len(result.failed)} failed, "
+               f"{result.pending} unfinished, in {folder}", err=True)
+    if result.failed or result.pending:
         raise SystemExit(1)

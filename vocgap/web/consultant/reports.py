@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
+import uuid
 import zipfile
 from pathlib import Path
 
-from flask import abort, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
 from ...models import Study
@@ -17,6 +19,9 @@ from ...reporting.render import account_context, portfolio_context, render_html,
 from ...reporting.study_reports import report_meta
 from . import bp, study_view
 from .analysis import study_analysis
+from .forms import ActionForm
+
+BATCH_ID = re.compile(r"^[0-9a-f]{12}$")
 
 
 def _edition() -> str:
@@ -37,7 +42,8 @@ def _account(study: Study, data: dict, account_id: int) -> dict:
 def reports(study: Study):
     edition = _edition()
     return render_template("consultant/reports.html", study=study, edition=edition,
-                           accounts=study.accounts, data=study_analysis(study, edition))
+                           accounts=study.accounts, data=study_analysis(study, edition),
+                           queue=bool(current_app.config.get("QUEUE_URL")), action=ActionForm())
 
 
 @bp.get("/studies/<int:study_id>/reports/accounts/<int:account_id>.<any(pdf, html):fmt>")
@@ -88,6 +94,59 @@ def all_reports(study: Study):
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"{study.short_name}-w{meta['wave']}-{edition}-reports.zip")
+
+
+def _batch_folder(study: Study, batch: str) -> Path:
+    return Path(current_app.config["REPORTS_DIR"]) / "batches" / f"{study.short_name}-{batch}"
+
+
+@bp.post("/studies/<int:study_id>/reports/batches")
+@study_view
+def queue_batch(study: Study):
+    """Hand every report of the study to the queue workers (needs VOCGAP_QUEUE_URL)."""
+    from ...reporting import queue
+
+    url = current_app.config.get("QUEUE_URL")
+    if not url or not ActionForm().validate_on_submit():
+        abort(400)
+    edition = _edition()
+    data = study_analysis(study, edition)
+    meta = report_meta(study, study.current_wave, edition)
+    batch = uuid.uuid4().hex[:12]
+    jobs = plan_jobs(data, meta, _batch_folder(study, batch))
+    queue.enqueue(jobs, url, batch=batch, owner=str(study.id))
+    return redirect(url_for("consultant.batch", study_id=study.id, batch=batch))
+
+
+def _own_batch(study: Study, batch: str) -> str:
+    from ...reporting import queue
+
+    url = current_app.config.get("QUEUE_URL")
+    if not url or not BATCH_ID.match(batch) or queue.owner(batch, url) != str(study.id):
+        abort(404)
+    return url
+
+
+@bp.get("/studies/<int:study_id>/reports/batches/<batch>")
+@study_view
+def batch(study: Study, batch: str):
+    from ...reporting import queue
+
+    state = queue.status(batch, _own_batch(study, batch))
+    files = [Path(p).name for p in state.finished]
+    return render_template("consultant/batch.html", study=study, batch=batch, state=state,
+                           files=files)
+
+
+@bp.get("/studies/<int:study_id>/reports/batches/<batch>/<name>")
+@study_view
+def batch_file(study: Study, batch: str, name: str):
+    _own_batch(study, batch)
+    folder = _batch_folder(study, batch).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder or path.suffix != ".pdf" or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True)
 
 
 @bp.get("/report-assets/<path:filename>")

@@ -1,0 +1,109 @@
+"""Report batches on a distributed queue: RQ on Redis, used when ``VOCGAP_QUEUE_URL`` is set.
+
+RQ because the job is one function call with a JSON-sized payload: no routing, no beat, no result
+backend are needed, and its worker already forks a fresh process for every job (memory cannot
+creep) and exits after ``--max-jobs`` renders so a supervisor can recycle it. Jobs are idempotent:
+each writes one deterministic file atomically, so a redelivered job rewrites the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.job import Job as QueueJob
+
+from .batch import Job, run_job
+
+QUEUE_NAME = "vocgap-reports"
+RETRIES = 2
+KEEP_SECONDS = 7 * 24 * 3600
+
+
+@dataclass
+class BatchStatus:
+    total: int
+    finished: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+def connect(url: str) -> Redis:
+    return Redis.from_url(url, socket_connect_timeout=5)
+
+
+def job_id(batch: str, job: Job) -> str:
+    return f"{batch}-{hashlib.sha1(job.path.encode()).hexdigest()[:16]}"
+
+
+def enqueue(jobs: list[Job], url: str, batch: str | None = None, owner: str = "") -> str:
+    """Queue one RQ job per report; returns the batch id (reusing it re-queues nothing twice).
+
+    ``owner`` (e.g. the study id) is stored with the batch so the web app can check access."""
+    batch = batch or uuid.uuid4().hex[:12]
+    redis = connect(url)
+    queue = Queue(QUEUE_NAME, connection=redis)
+    ids = []
+    for job in jobs:
+        identifier = job_id(batch, job)
+        ids.append(identifier)
+        if QueueJob.exists(identifier, connection=redis):
+            continue
+        queue.enqueue_call(run_job, args=(job,), job_id=identifier, timeout=300,
+                           result_ttl=KEEP_SECONDS, failure_ttl=KEEP_SECONDS,
+                           retry=Retry(max=RETRIES), meta={"name": job.name, "batch": batch},
+                           description=f"vocgap report {job.name}")
+    redis.delete(f"vocgap:batch:{batch}")
+    redis.rpush(f"vocgap:batch:{batch}", *ids)
+    redis.expire(f"vocgap:batch:{batch}", KEEP_SECONDS)
+    redis.set(f"vocgap:batch:{batch}:owner", owner, ex=KEEP_SECONDS)
+    return batch
+
+
+def owner(batch: str, url: str) -> str | None:
+    value = connect(url).get(f"vocgap:batch:{batch}:owner")
+    return value.decode() if value is not None else None
+
+
+def status(batch: str, url: str) -> BatchStatus:
+    redis = connect(url)
+    ids = [i.decode() for i in redis.lrange(f"vocgap:batch:{batch}", 0, -1)]
+    result = BatchStatus(total=len(ids))
+    for queued in QueueJob.fetch_many(ids, connection=redis):
+        if queued is None:
+            result.failed.append(("?", "job expired or was removed"))
+            continue
+        state = queued.get_status(refresh=False)
+        name = queued.meta.get("name", queued.id)
+        if state == "finished":
+            result.finished.append(queued.return_value())
+        elif state == "failed":
+            latest = queued.latest_result()
+            last = (getattr(latest, "exc_string", "") or "").strip().splitlines()
+            result.failed.append((name, last[-1] if last else "failed"))
+        else:
+            result.pending += 1
+    result.finished.sort()
+    return result
+
+
+def wait(batch: str, url: str, timeout: float = 3600,
+         progress: Callable[[BatchStatus], None] | None = None) -> BatchStatus:
+    """Poll until every job has finished or failed (after its retries)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        current = status(batch, url)
+        if progress:
+            progress(current)
+        if current.done or time.monotonic() > deadline:
+            return current
+        time.sleep(0.5)
