@@ -1,4 +1,6 @@
-"""The RQ worker for report jobs: run ``rq worker --worker-class vocgap.reporting.worker.ReportWorker``.
+"""The RQ worker for report jobs.
+
+Run it as ``rq worker --worker-class vocgap.reporting.worker.ReportWorker vocgap-reports``.
 
 RQ forks a fresh work horse for every job; importing WeasyPrint, matplotlib and the templates once
 in the parent makes every fork start warm instead of paying about a second of imports per report.
