@@ -77,6 +77,7 @@ def test_dimension_results_match_independent_calculations():
                 ci = stats.ttest_ind(v, c, equal_var=False).confidence_interval(0.95)
             assert row.ci_low == pytest.approx(max(ci.low, -4))
             assert row.ci_high == pytest.approx(min(ci.high, 4))
+            assert row.hedges_g == pytest.approx(pg.compute_effsize(v, c, eftype="hedges"))
             checked += 1
         if np.isfinite(row.p_value):
             ref = stats.mannwhitneyu(v, c, method=stats.PermutationMethod(n_resamples=np.inf))

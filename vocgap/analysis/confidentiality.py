@@ -13,7 +13,8 @@ import pandas as pd
 SCORE_COLUMNS = ["mean_vendor", "mean_customer", "var_vendor", "var_customer", "sd_vendor",
                  "sd_customer", "top_vendor", "top_customer", "gap", "ci_low", "ci_high",
                  "ci_df", "pairs_higher", "pairs_tied", "pairs_lower", "u_vendor",
-                 "cliffs_delta", "magnitude", "p_value", "min_p", "p_adjusted", "dominance",
+                 "cliffs_delta", "magnitude", "hedges_g", "p_value", "min_p", "p_adjusted",
+                 "dominance",
                  "rwg_vendor", "rwg_customer", "gap_z", "class", "support", "quadrant",
                  "p_portfolio_bh"]
 

@@ -18,7 +18,7 @@ from math import comb
 
 import numpy as np
 
-__all__ = ["exact_null", "min_attainable_p", "wmw_exact"]
+__all__ = ["exact_null", "signed_rank_p", "wmw_exact"]
 
 
 @lru_cache(maxsize=200_000)
@@ -71,12 +71,6 @@ def wmw_exact(v, c, u2: float | None = None) -> tuple[float, float, float]:
     lower = probs[support <= u2 + 1e-9].sum()
     p = min(1.0, 2 * min(upper, lower))
     return u2 / 2, float(p), float(min(1.0, 2 * min(probs[0], probs[-1])))
-
-
-def min_attainable_p(sorted_pooled_counts, n_v: int) -> float:
-    """Smallest two-sided p the exact null can produce for this tie pattern (gate G2)."""
-    support, probs = exact_null(tuple(int(x) for x in sorted_pooled_counts), n_v)
-    return float(min(1.0, 2 * min(probs[0], probs[-1])))
 
 
 EXACT_SIGNED_RANK_MAX_TIES = 13

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from .effects import cliffs_delta, magnitude, pairs, rwg, rwg_j, welch_ci
+from .effects import cliffs_delta, hedges_g, magnitude, pairs, rwg, rwg_j, welch_ci
 from .exact import wmw_exact
 from .scoring import Unit
 
@@ -146,6 +146,8 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
     out["u_vendor"] = gt + eq / 2
     out["cliffs_delta"] = cliffs_delta(gt, lt, out["n_vendor"], out["n_customer"])
     out["magnitude"] = [magnitude(d) if np.isfinite(d) else None for d in out["cliffs_delta"]]
+    out["hedges_g"] = hedges_g(out["mean_vendor"], out["var_vendor"], out["n_vendor"],
+                               out["mean_customer"], out["var_customer"], out["n_customer"])
 
     out["p_value"], out["min_p"] = np.nan, np.nan
     tested = (out["kind"] == "dimension") & both

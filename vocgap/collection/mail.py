@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -69,8 +68,3 @@ class Mailer:
             self.smtp = self._connect()
         self.smtp.send_message(message)
 
-
-@contextmanager
-def mailer(config):
-    with Mailer(config) as m:
-        yield m

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..collection.values import InvalidValue, coerce_value
 from .loader import render_wording
-from .model import Item, Option, Section
+from .model import Item, Section
 
 DONT_KNOW = "dk"
 POWER_MAP_KINDS = ("support", "influence")
@@ -110,7 +110,3 @@ def build_form_class(questions: list[Question], wording: dict[str, str]) -> type
         attrs[q.name] = field
     return type("SectionForm", (FlaskForm,), attrs)
 
-
-def option_description(item: Item, value: str) -> str:
-    option: Option | None = item.option(value)
-    return option.description if option else ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from pathlib import Path
 from urllib.parse import unquote
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -38,6 +37,3 @@ class PackagedFetcher(URLFetcher):
         self.refused.append(url)
         raise ValueError(f"reports do not fetch {url[:80]!r}")
 
-
-def asset_path(name: str) -> Path:
-    return ASSETS / name
