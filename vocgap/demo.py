@@ -28,7 +28,7 @@ from .models import (
     Wave,
     utcnow,
 )
-from .studies import add_participant, close_wave, create_study, open_wave
+from .studies import add_participant, create_study, open_wave
 
 DEMO_SHORT_NAME = "demo"
 DEMO_EMAIL = "consultant@example.com"
@@ -119,8 +119,7 @@ def build_demo(surveys_dir: str) -> tuple[Study, bool]:
     db.session.flush()
     for wave, drift in ((first, 0.25), (second, 0.0)):
         _answer_wave(wave, instrument, accounts, contacts, staff, rng, drift, wave is first)
-    close_wave(first)
-    first.closed_at = first.closes_at
+    first.closed_at = first.closes_at  # closed on its planned date
     _ensure_consultant(study)
     db.session.commit()
     return study, True

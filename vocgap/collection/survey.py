@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -29,7 +30,12 @@ class Page:
     title: str
     intro: str
     questions: list[Question]
-    form_class: type = field(repr=False)
+    wording: dict[str, str] = field(repr=False)
+
+    @cached_property
+    def form_class(self) -> type:
+        """Built on first use: a request needs one page's form, not the whole survey's."""
+        return build_form_class(self.questions, self.wording)
 
 
 @dataclass
@@ -62,7 +68,7 @@ class SurveyPlan:
                 number=len(pages) + 1, section=section,
                 title=render_wording(section.heading(side), **wording),
                 intro=render_wording(section.intro(side), **wording),
-                questions=questions, form_class=build_form_class(questions, wording)))
+                questions=questions, wording=wording))
         return cls(instrument, participant, account, pages, wording)
 
     def page(self, number: int) -> Page | None:
