@@ -248,3 +248,34 @@ def test_upload_page_lists_every_bad_row(app, fielded):
     assert "Nothing was imported: 2 problems in people.csv" in html
     assert "&#39;partner&#39; is not customer or vendor" in html
     assert "a customer contact needs an account" in html
+
+
+def test_responses_upload_page(app, fielded):
+    """Does the responses upload import a good file and list every bad row of a bad one?"""
+    from io import BytesIO
+
+    study, *_ = fielded
+    gen_user(study=study)
+    client = app.test_client()
+    page = client.get("/consultant/login").get_data(as_text=True)
+    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
+                                           "consultant@test.example",
+                                           "password": "correct horse battery"})
+    url = f"/consultant/studies/{study.id}/import/responses"
+
+    def upload(data: bytes, mapping: bytes | None = None):
+        fields = {"csrf_token": csrf_from(client.get(url).get_data(as_text=True)),
+                  "layout": "auto", "file": (BytesIO(data), "answers.csv")}
+        if mapping is not None:
+            fields["mapping"] = (BytesIO(mapping), "map.yaml")
+        return client.post(url, data=fields, content_type="multipart/form-data")
+
+    bad = upload(b"account,side,respondent,item,value\nGlobex,customer,x,recommend,12\n")
+    assert bad.status_code == 422
+    assert "Nothing was imported: 1 problem in answers.csv" in bad.get_data(as_text=True)
+    broken_map = upload(LONG.encode(), b"columns: [1, 2")
+    assert broken_map.status_code == 422 and "invalid YAML" in broken_map.get_data(as_text=True)
+    assert counts()[2] == 0
+    good = upload(LONG.encode())
+    assert good.status_code == 302 and good.headers["Location"].endswith(f"/studies/{study.id}/")
+    assert counts()[2] == 3

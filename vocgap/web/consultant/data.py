@@ -14,53 +14,50 @@ from . import bp, study_view
 from .forms import ResponsesUploadForm, UploadForm
 
 
-def _flash_report(report) -> None:
-    flash(f"{report.summary().capitalize()}.", "info")
-    for note in report.notes[:20]:
-        flash(note, "info")
+def _import_page(study: Study, form, template: str, run, done: str):
+    """Shared upload flow: check the form, import all or nothing, list every bad row."""
+    failure = None
+    if form.validate_on_submit():
+        try:
+            report = run(form.file.data)
+        except ImportFailed as exc:
+            failure = exc
+        else:
+            flash(f"{report.summary().capitalize()}.", "info")
+            for note in report.notes[:20]:
+                flash(note, "info")
+            return redirect(url_for(done, study_id=study.id))
+    status = 422 if failure or form.errors else 200
+    return render_template(template, study=study, form=form, failure=failure), status
+
+
+def _name(upload, default: str) -> str:
+    return upload.filename or default
 
 
 @bp.route("/studies/<int:study_id>/import/participants", methods=["GET", "POST"])
 @study_view
 def import_participants_page(study: Study):
     form = UploadForm()
-    failure = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            report = import_participants(study, upload.read(), upload.filename or "upload.csv",
-                                         create_accounts=form.create_accounts.data)
-        except ImportFailed as exc:
-            failure = exc
-        else:
-            _flash_report(report)
-            return redirect(url_for("consultant.participants", study_id=study.id))
-    status = 422 if failure or form.errors else 200
-    return render_template("consultant/import_participants.html", study=study, form=form,
-                           failure=failure), status
+    return _import_page(study, form, "consultant/import_participants.html", lambda upload: (
+        import_participants(study, upload.read(), _name(upload, "upload.csv"),
+                            create_accounts=form.create_accounts.data)),
+        "consultant.participants")
 
 
 @bp.route("/studies/<int:study_id>/import/responses", methods=["GET", "POST"])
 @study_view
 def import_responses_page(study: Study):
     form = ResponsesUploadForm()
-    failure = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            mapping = Mapping.parse(form.mapping.data.read(), form.mapping.data.filename
-                                    or "mapping.yaml") if form.mapping.data else None
-            report = import_responses(study, upload.read(), upload.filename or "upload.csv",
-                                      layout=form.layout.data, mapping=mapping,
-                                      replace=form.replace.data)
-        except ImportFailed as exc:
-            failure = exc
-        else:
-            _flash_report(report)
-            return redirect(url_for("consultant.study", study_id=study.id))
-    status = 422 if failure or form.errors else 200
-    return render_template("consultant/import_responses.html", study=study, form=form,
-                           failure=failure), status
+
+    def run(upload):
+        mapping = Mapping.parse(form.mapping.data.read(), _name(
+            form.mapping.data, "mapping.yaml")) if form.mapping.data else None
+        return import_responses(study, upload.read(), _name(upload, "upload.csv"),
+                                layout=form.layout.data, mapping=mapping,
+                                replace=form.replace.data)
+
+    return _import_page(study, form, "consultant/import_responses.html", run, "consultant.study")
 
 
 @bp.get("/studies/<int:study_id>/export.<any(csv, xlsx):fmt>")
