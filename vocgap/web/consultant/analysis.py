@@ -7,8 +7,9 @@ from flask import abort, render_template, request
 
 from ...collection.analysis_input import analyse_wave
 from ...extensions import db
-from ...models import Account, Response, Study
+from ...models import Response, Study
 from . import bp, study_view
+from .people import study_account
 
 _CACHE: dict[tuple, dict] = {}
 _CACHE_SIZE = 16
@@ -27,15 +28,25 @@ def study_analysis(study: Study, edition: str) -> dict:
     return _CACHE[key]
 
 
-def _edition() -> str:
+def requested_edition() -> str:
+    """The ``?edition=`` of analysis and report pages: consultant unless vendor is asked for."""
     edition = request.args.get("edition", "consultant")
     return edition if edition in ("consultant", "vendor") else "consultant"
+
+
+def account_result(study: Study, data: dict, account_id: int) -> dict:
+    """One account's part of the analysis JSON; 404 for an account of another study."""
+    account = study_account(study, account_id)
+    found = next((a for a in data["accounts"] if a["account"] == account.name), None)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/studies/<int:study_id>/analysis/")
 @study_view
 def analysis(study: Study):
-    edition = _edition()
+    edition = requested_edition()
     data = study_analysis(study, edition)
     ids = {a.name: a.id for a in study.accounts}
     return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
@@ -45,14 +56,9 @@ def analysis(study: Study):
 @bp.get("/studies/<int:study_id>/analysis/accounts/<int:account_id>")
 @study_view
 def account_analysis(study: Study, account_id: int):
-    account = db.session.get(Account, account_id)
-    if account is None or account.study_id != study.id:
-        abort(404)
-    edition = _edition()
+    edition = requested_edition()
     data = study_analysis(study, edition)
-    found = next((a for a in data["accounts"] if a["account"] == account.name), None)
-    if found is None:
-        abort(404)
+    found = account_result(study, data, account_id)
     return render_template("consultant/account_analysis.html", study=study, data=data,
-                           account=found, account_id=account.id, edition=edition,
+                           account=found, account_id=account_id, edition=edition,
                            wave=study.current_wave)

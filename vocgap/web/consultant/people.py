@@ -17,7 +17,7 @@ from . import bp, study_view
 from .forms import AccountForm, ActionForm, ParticipantForm
 
 
-def _account(study: Study, account_id: int) -> Account:
+def study_account(study: Study, account_id: int) -> Account:
     account = db.session.get(Account, account_id)
     if account is None or account.study_id != study.id:
         abort(404)
@@ -35,7 +35,7 @@ def _participant(study: Study, participant_id: int) -> Participant:
 @bp.route("/studies/<int:study_id>/accounts/<int:account_id>/edit", methods=["GET", "POST"])
 @study_view
 def account_form(study: Study, account_id: int | None = None):
-    account = _account(study, account_id) if account_id else None
+    account = study_account(study, account_id) if account_id else None
     form = AccountForm(obj=account)
     if account is not None and not form.is_submitted():
         form.crm_stage.data = "" if account.crm_stage is None else str(account.crm_stage)

@@ -9,7 +9,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import login_required
 
 from ...models import Study
@@ -18,29 +18,16 @@ from ...reporting.fetcher import ASSETS
 from ...reporting.render import account_context, portfolio_context, render_html, slug
 from ...reporting.study_reports import report_meta
 from . import bp, study_view
-from .analysis import study_analysis
+from .analysis import account_result, requested_edition, study_analysis
 from .forms import ActionForm
 
 BATCH_ID = re.compile(r"^[0-9a-f]{12}$")
 
 
-def _edition() -> str:
-    edition = request.args.get("edition", "consultant")
-    return edition if edition in ("consultant", "vendor") else "consultant"
-
-
-def _account(study: Study, data: dict, account_id: int) -> dict:
-    account = next((a for a in study.accounts if a.id == account_id), None)
-    found = next((a for a in data["accounts"] if account and a["account"] == account.name), None)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/studies/<int:study_id>/reports/")
 @study_view
 def reports(study: Study):
-    edition = _edition()
+    edition = requested_edition()
     return render_template("consultant/reports.html", study=study, edition=edition,
                            accounts=study.accounts, data=study_analysis(study, edition),
                            queue=bool(current_app.config.get("QUEUE_URL")), action=ActionForm())
@@ -49,9 +36,9 @@ def reports(study: Study):
 @bp.get("/studies/<int:study_id>/reports/accounts/<int:account_id>.<any(pdf, html):fmt>")
 @study_view
 def account_report(study: Study, account_id: int, fmt: str):
-    edition = _edition()
+    edition = requested_edition()
     data = study_analysis(study, edition)
-    account = _account(study, data, account_id)
+    account = account_result(study, data, account_id)
     meta = report_meta(study, study.current_wave, edition)
     if fmt == "html":
         context = account_context(meta, account)
@@ -65,7 +52,7 @@ def account_report(study: Study, account_id: int, fmt: str):
 @bp.get("/studies/<int:study_id>/reports/portfolio.<any(pdf, html):fmt>")
 @study_view
 def portfolio_report(study: Study, fmt: str):
-    edition = _edition()
+    edition = requested_edition()
     data = study_analysis(study, edition)
     meta = report_meta(study, study.current_wave, edition)
     if fmt == "html":
@@ -79,7 +66,7 @@ def portfolio_report(study: Study, fmt: str):
 @bp.get("/studies/<int:study_id>/reports/all.zip")
 @study_view
 def all_reports(study: Study):
-    edition = _edition()
+    edition = requested_edition()
     data = study_analysis(study, edition)
     meta = report_meta(study, study.current_wave, edition)
     with tempfile.TemporaryDirectory() as folder:
@@ -109,7 +96,7 @@ def queue_batch(study: Study):
     url = current_app.config.get("QUEUE_URL")
     if not url or not ActionForm().validate_on_submit():
         abort(400)
-    edition = _edition()
+    edition = requested_edition()
     data = study_analysis(study, edition)
     meta = report_meta(study, study.current_wave, edition)
     batch = uuid.uuid4().hex[:12]
