@@ -242,3 +242,37 @@ def test_hostile_verbatim_from_the_database_reaches_the_pdf_as_text(app, demo_da
     text = pdf_text(account_pdf(meta, account))
     assert hostile.replace(" ", "") in text.replace(" ", "")  # wrapped lines add spaces
     assert listener.requests == []
+
+
+def test_report_takes_the_scale_from_the_instrument():
+    """Does a 1–7 instrument without headline items analyse and get 1–7 axes and wording?"""
+    import pandas as pd
+
+    from vocgap.analysis import AnalysisInput, analyse
+    from vocgap.instruments import parse_instrument
+    from vocgap.reporting.render import account_context
+
+    instrument = parse_instrument("""
+id: seven
+version: "1"
+title: Seven
+scales: {agree7: {min: 1, max: 7, labels: {1: Disagree, 7: Agree}}}
+dimensions: [{id: trust, name: Trust}]
+sections:
+  - id: s
+    title: S
+    items:
+      - {id: t1, type: agreement, scale: agree7, dimension: trust, customer: x, mirror: y}
+""")
+    answers = pd.DataFrame([("A", "vendor", "v1", "t1", 7.0), ("A", "vendor", "v2", "t1", 6.0),
+                            ("A", "customer", "c1", "t1", 2.0), ("A", "customer", "c2", "t1", 3.0)],
+                           columns=["account", "side", "respondent", "item", "value"])
+    data = analyse(AnalysisInput(answers), instrument, workers=1).to_json()
+    account = data["accounts"][0]
+    # This instrument has no headline, stage or recommend question: those parts are empty.
+    assert account["superior_experience"] is None and account["recommend"] == {}
+    assert data["portfolio"]["stage_agreement"]["accounts"] == 0
+    assert (account["dimensions"][0]["scale_low"], account["dimensions"][0]["scale_high"]) == (1, 7)
+    context = account_context({"vendor": "V", "study": "S", "wave": 1, "edition": "consultant",
+                               "min_group": 3}, account)
+    assert context["scale"] == (1, 7)

@@ -124,6 +124,7 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
     out["account"], out["unit"] = out["account"].astype(object), out["unit"].astype(object)
     info = out["unit"].map(unit_info)
     out["kind"] = info.map(lambda u: u.kind)
+    out["scale_low"], out["scale_high"] = info.map(lambda u: u.low), info.map(lambda u: u.high)
     spans = info.map(lambda u: u.span).to_numpy(dtype=float)
     out["sd_vendor"] = np.sqrt(out["var_vendor"])
     out["sd_customer"] = np.sqrt(out["var_customer"])

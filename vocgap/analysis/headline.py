@@ -34,8 +34,10 @@ def boschloo_p(x_v: int, n_v: int, x_c: int, n_c: int) -> float:
 def superior_experience(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Share agreeing that the vendor delivers a superior experience, per account and side."""
     item = instrument.item_by_role("superior_experience")
-    columns = ["account", "x_vendor", "n_vendor", "x_customer", "n_customer"]
-    if item is None:
+    columns = ["account", "x_vendor", "n_vendor", "x_customer", "n_customer", "share_vendor",
+               "share_customer", "difference", "ci_low", "ci_high", "p_value", "min_p",
+               "vendor_majority", "customer_majority"]
+    if item is None:  # an instrument without the headline question: same columns, no rows
         return pd.DataFrame(columns=columns)
     rows = answers[(answers["item"] == item.id)].dropna(subset=["value"])
     agree = rows["value"] >= item.scale.agree_min
@@ -75,7 +77,8 @@ def recommend(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Net promoter score per account: customers' own vs the vendor staff's prediction."""
     item = instrument.item_by_role("recommend")
     if item is None:
-        return pd.DataFrame(columns=["account", "side"])
+        return pd.DataFrame(columns=["account", "side", "n", "mean", "promoters", "detractors",
+                                     "passives", "nps"])
     rows = answers[answers["item"] == item.id].dropna(subset=["value"])
     grouped = rows.assign(promoter=rows["value"] >= 9, detractor=rows["value"] <= 6).groupby(
         ["account", "side"], observed=True).agg(n=("value", "count"), mean=("value", "mean"),
@@ -90,7 +93,8 @@ def stages(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Stage each side sees (lower median, mode, distribution) and the vendor − customer gap."""
     item = instrument.item_by_role("stage")
     if item is None:
-        return pd.DataFrame(columns=["account"])
+        return pd.DataFrame(columns=["account", "side", "n", "median", "mode", "distribution",
+                                     "gap"])
     rows = answers[answers["item"] == item.id].dropna(subset=["value"])
     rows = rows.assign(stage=rows["value"].astype(int).clip(0, 3))
     grouped = rows.groupby(["account", "side"], observed=True)["stage"]

@@ -54,11 +54,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "account"
 
 
-def account_context(meta: dict, account: dict, scale: tuple[int, int] = (1, 5)) -> dict:
-    low, high = scale
-    agree_min = (low + high) // 2 + 1
+def account_context(meta: dict, account: dict) -> dict:
     dims = [d for d in account.get("dimensions", []) if d.get("mean_vendor") is not None
             or d.get("mean_customer") is not None]
+    # The instrument's dimension scale, as the analysis reports it (1–5 for the default one).
+    low, high = next(((d["scale_low"], d["scale_high"]) for d in account.get("dimensions", [])
+                      if d.get("scale_low") is not None), (1, 5))
+    agree_min = (low + high) // 2 + 1
     figures = {}
     if dims:
         figures["dumbbell"] = data_uri(charts.dumbbell(dims, low, high))
@@ -71,6 +73,7 @@ def account_context(meta: dict, account: dict, scale: tuple[int, int] = (1, 5)) 
     return {"meta": meta, "account": account, "figures": figures, "priorities": priorities,
             "recommendations": recommendations(account, meta.get("min_group", 3)),
             "headline": _headline(account), "stages": STAGES, "today": date.today(),
+            "scale": (low, high),
             "asset": SCHEME + "/"}
 
 
@@ -149,8 +152,8 @@ def html_to_pdf(html: str, fetcher: PackagedFetcher | None = None,
         return document.write_pdf(font_config=FontConfiguration())
 
 
-def account_pdf(meta: dict, account: dict, scale: tuple[int, int] = (1, 5)) -> bytes:
-    return html_to_pdf(render_html("report/account.html", account_context(meta, account, scale)))
+def account_pdf(meta: dict, account: dict) -> bytes:
+    return html_to_pdf(render_html("report/account.html", account_context(meta, account)))
 
 
 def portfolio_pdf(meta: dict, data: dict) -> bytes:
