@@ -30,6 +30,12 @@ BLIND_SPOT_ADVICE = {
 }
 
 
+def _a(stage: str) -> str:
+    """'an interconnected', 'a basic'."""
+    word = stage.lower()
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
 def _blind_spot(dim: dict) -> dict:
     certainty = "" if dim.get("support") == "supported" else " (indicative: the sample is small)"
     return {"title": f"Blind spot: {dim['label'].lower()}{certainty}",
@@ -59,8 +65,8 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
     if stage.get("gap") and stage["gap"] > 0 and "customer" in sides and "vendor" in sides:
         seen, believed = STAGES[sides["customer"]["median"]], STAGES[sides["vendor"]["median"]]
         out.append({"title": "Agree where the relationship really is",
-                    "text": f"The customer sees a {seen.lower()} relationship where your team "
-                            f"sees a {believed.lower()} one. Manage expectations before "
+                    "text": f"The customer sees {_a(seen)} relationship where your team "
+                            f"sees {_a(believed)} one. Manage expectations before "
                             "expanding scope, and plan the next stage together.",
                     "source": "relationship stages"})
     ranked = sorted((d for d in account.get("dimensions", []) if d.get("quadrant")),
