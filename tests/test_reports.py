@@ -276,3 +276,14 @@ sections:
     context = account_context({"vendor": "V", "study": "S", "wave": 1, "edition": "consultant",
                                "min_group": 3}, account)
     assert context["scale"] == (1, 7)
+
+
+def test_stage_recommendation_reads_as_english():
+    from vocgap.reporting.recommendations import recommendations
+
+    account = {"status": "ok", "dimensions": [],
+               "stage": {"gap": 2, "sides": {"customer": {"median": 1},
+                                             "vendor": {"median": 3}}}}
+    text = recommendations(account, 3)[0]["text"]
+    assert text.startswith("The customer sees a basic relationship where your team sees an "
+                           "interconnected one.")
