@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
+import importlib.util
 import shutil
 import threading
 from contextlib import contextmanager
 
-import pytest
 from werkzeug.serving import make_server
+
+from .environment import missing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -17,11 +18,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def require_chromium() -> None:
-    """Skip on a developer machine without Chromium; in CI its absence is a failure."""
+    """Skip on a developer machine without Chromium or Playwright; in CI their absence fails."""
     if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/system-deps should have installed it")
-        pytest.skip("Debian chromium is not installed (make system-deps)")
+        missing(CHROMIUM, "install Debian chromium: make system-deps")
+    if importlib.util.find_spec("playwright") is None:
+        missing("playwright", "install the test extras: make install")
 
 
 @contextmanager
