@@ -46,5 +46,7 @@ def text_direction(text: str) -> str:
     return "ltr"
 
 
+from .wording import FILTERS as WORDING  # noqa: E402  (wording prints DASH from above)
+
 FILTERS = {"num": num, "pvalue": pvalue, "pct": pct, "label": label,
-           "text_direction": text_direction}
+           "text_direction": text_direction, **WORDING}
