@@ -12,6 +12,7 @@ from ..instruments import Instrument
 from . import headline, portfolio
 from .codes import INSUFFICIENT_DATA, OK, THIN
 from .gaps import category_counts, compare_units, item_variances
+from .schema import TABLES, VENDOR_TABLES
 from .scoring import Unit, scored_items, unit_frame, units
 from .summary import summarise
 
@@ -83,18 +84,19 @@ class Analysis:
     sources: Sources | None = field(default=None, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Tidy tables for CSV export, one file each."""
-        return {"gaps": self.gaps, "superior_experience": self.superior,
-                "recommend": self.recommend,
-                "stages": self.stages.drop(columns=["mode", "distribution"], errors="ignore"),
-                "power_map": self.power_map, "priorities": self.priorities,
-                "prediction_accuracy": self.accuracy, "respondent_counts": self.counts,
-                "category_counts": self.categories,
-                "portfolio_dimensions": self.portfolio_frame("dimensions"),
-                "portfolio_items": self.portfolio_frame("items"),
-                "account_ranking": self.portfolio_frame("ranking"),
-                "reliability": self.portfolio_frame("reliability"),
-                "trend": self.portfolio_frame("trend")}
+        """Tidy tables for CSV export, one file each, with the columns of ``schema.TABLES``."""
+        layout = VENDOR_TABLES if self.meta.get("edition") == "vendor" else TABLES
+        frames = {"gaps": self.gaps, "superior_experience": self.superior,
+                  "recommend": self.recommend, "stages": self.stages,
+                  "power_map": self.power_map, "priorities": self.priorities,
+                  "prediction_accuracy": self.accuracy, "respondent_counts": self.counts,
+                  "category_counts": self.categories,
+                  "portfolio_dimensions": self.portfolio_frame("dimensions"),
+                  "portfolio_items": self.portfolio_frame("items"),
+                  "account_ranking": self.portfolio_frame("ranking"),
+                  "reliability": self.portfolio_frame("reliability"),
+                  "trend": self.portfolio_frame("trend")}
+        return {name: frame.reindex(columns=layout[name]) for name, frame in frames.items()}
 
     def portfolio_frame(self, key: str) -> pd.DataFrame:
         return pd.DataFrame(self.portfolio.get(key, []))
@@ -194,6 +196,7 @@ def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataF
     counts[["customer", "vendor"]] = counts[["customer", "vendor"]].astype(int)
     low = counts["account"].map(usable).fillna(0)
     counts["status"] = np.select([low == 0, low == 1], [INSUFFICIENT_DATA, THIN], OK)
+    counts["confidential"] = False  # set by the vendor edition for accounts it shows as counts
     return counts
 
 
