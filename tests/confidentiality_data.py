@@ -19,6 +19,7 @@ QUARTET = ["business_user", "business_buyer", "tech_user", "tech_buyer"]
 HIDDEN = "Hidden Holdings"          # 2 customers: counts only at min_group 3
 SPARSE = "Sparse Systems"           # 3 customers, but only one answers most questions
 EXACT = "Exact Engineering"         # exactly 3 customers, all answering
+THIN_TEAM = "Thin Team Traders"    # 8 customers but 2 vendor staff: hidden, yet testable
 SECRET = "HIDDEN-SECRET-COMMENT"
 
 
@@ -34,7 +35,7 @@ def wave(seed: int, sizes: dict[str, tuple[int, int]]) -> AnalysisInput:
         customers = [f"{account[:3]}-c{i}" for i in range(n_customer)]
         vendors = [f"{account[:3]}-v{i}" for i in range(n_vendor)]
         for i, person in enumerate(customers):
-            level = 1.0 if account == HIDDEN else 2.6 + 0.15 * a
+            level = 1.0 if account in (HIDDEN, THIN_TEAM) else 2.6 + 0.15 * a
             answered_all = not (account == SPARSE and i > 0)
             for item in TRUST + ALIGN:
                 value = float(np.clip(round(rng.normal(level, 0.8)), 1, 5))
@@ -83,7 +84,7 @@ def wave(seed: int, sizes: dict[str, tuple[int, int]]) -> AnalysisInput:
 
 
 CURRENT = {**{f"Visible {a}": (4, 3) for a in "ABCDEFG"}, EXACT: (3, 3), SPARSE: (3, 3),
-           HIDDEN: (2, 3)}
+           HIDDEN: (2, 3), THIN_TEAM: (8, 2)}
 # In the previous wave Visible G was below the minimum: its trend may not be shown now either.
 PREVIOUS = {**CURRENT, "Visible G": (2, 3), HIDDEN: (4, 3)}
 

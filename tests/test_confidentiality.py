@@ -18,7 +18,16 @@ from vocgap.analysis.confidentiality import breakdown_shown, vendor_edition
 from vocgap.collection.export import neutralise_formulas
 from vocgap.reporting.render import account_pdf, portfolio_pdf
 
-from .confidentiality_data import CURRENT, EXACT, HIDDEN, SECRET, SPARSE, instrument, run
+from .confidentiality_data import (
+    CURRENT,
+    EXACT,
+    HIDDEN,
+    SECRET,
+    SPARSE,
+    THIN_TEAM,
+    instrument,
+    run,
+)
 from .conftest import ROOT
 from .test_reports import pdf_text
 
@@ -292,7 +301,8 @@ def test_vendor_staff_accuracy_leaves_hidden_customers_out(vendor):
     """A function's bias is a sum: measured against hidden customers it would give them back."""
     staff = vendor.to_json()["vendor_staff"]
     assert staff and all(set(s) == {"function", "people", "mae", "bias"} for s in staff)
-    only_shown = run("vendor", sizes={k: v for k, v in CURRENT.items() if k != HIDDEN})
+    only_shown = run("vendor", sizes={k: v for k, v in CURRENT.items()
+                                      if k not in (HIDDEN, THIN_TEAM)})
     assert staff == only_shown.to_json()["vendor_staff"]
 
 
@@ -372,3 +382,16 @@ def test_min_group_has_a_floor_of_three():
     with pytest.raises(ValueError, match="at least 3"):
         analyse(_answers([("A", "vendor", "v", "trust_promises", 4.0)]), instrument(),
                 min_group=2)
+
+
+def test_no_hidden_answer_moves_a_figure_the_vendor_sees(vendor, consultant):
+    """The vendor edition equals the vendor edition of the same study without the hidden
+    account at all: no total, reference SD, class, BH or Holm family, crosshair or accuracy
+    carries anything of it (differencing across editions or studies finds nothing)."""
+    hidden = {HIDDEN, THIN_TEAM}
+    assert consultant.gaps.query("account == @THIN_TEAM")["p_value"].notna().any()
+    without = run("vendor", sizes={k: v for k, v in CURRENT.items() if k not in hidden})
+    mine = vendor.to_json()
+    mine["accounts"] = [a for a in mine["accounts"] if a["account"] not in hidden]
+    without = without.to_json()
+    assert json.dumps(mine, sort_keys=True) == json.dumps(without, sort_keys=True)
