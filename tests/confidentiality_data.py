@@ -17,7 +17,7 @@ ALIGN = ["align_priorities", "align_understands", "align_pushes"]
 ROLES = ["executive", "middle_management", "operational_user", "purchasing"]
 QUARTET = ["business_user", "business_buyer", "tech_user", "tech_buyer"]
 HIDDEN = "Hidden Holdings"          # 2 customers: counts only at min_group 3
-SPARSE = "Sparse Systems"           # 3 customers, but only one answers most questions
+SPARSE = "Sparse Systems"           # 3 customers, but one answers most questions alone
 EXACT = "Exact Engineering"         # exactly 3 customers, all answering
 THIN_TEAM = "Thin Team Traders"    # 8 customers but 2 vendor staff: hidden, yet testable
 SECRET = "HIDDEN-SECRET-COMMENT"
@@ -37,9 +37,12 @@ def wave(seed: int, sizes: dict[str, tuple[int, int]]) -> AnalysisInput:
         for i, person in enumerate(customers):
             level = 1.0 if account in (HIDDEN, THIN_TEAM) else 2.6 + 0.15 * a
             answered_all = not (account == SPARSE and i > 0)
+            # Sparse: c1 answers the trust and alignment items, c2 only the alignment ones, so
+            # trust rests on 2 customers (testable against 8 staff) and alignment on 3.
+            answered = {0: TRUST + ALIGN, 1: TRUST + ALIGN, 2: ALIGN}.get(i, TRUST + ALIGN)
             for item in TRUST + ALIGN:
                 value = float(np.clip(round(rng.normal(level, 0.8)), 1, 5))
-                if not answered_all and item != "align_priorities":
+                if account == SPARSE and item not in answered:
                     value = np.nan  # don't know
                 if account == SPARSE and i == 0 and item in TRUST:
                     value = 1.0 if item != "trust_guarded" else 5.0
@@ -83,7 +86,8 @@ def wave(seed: int, sizes: dict[str, tuple[int, int]]) -> AnalysisInput:
                          pd.DataFrame({"account": list(sizes)}))
 
 
-CURRENT = {**{f"Visible {a}": (4, 3) for a in "ABCDEFG"}, EXACT: (3, 3), SPARSE: (3, 3),
+CURRENT = {**{f"Visible {a}": (5, 4) for a in "ABC"}, **{f"Visible {a}": (4, 3) for a in "DEFG"},
+           EXACT: (3, 3), SPARSE: (3, 8),
            HIDDEN: (2, 3), THIN_TEAM: (8, 2)}
 # In the previous wave Visible G was below the minimum: its trend may not be shown now either.
 PREVIOUS = {**CURRENT, "Visible G": (2, 3), HIDDEN: (4, 3)}

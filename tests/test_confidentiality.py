@@ -142,7 +142,7 @@ def test_no_customer_figure_rests_on_fewer_than_min_group(vendor, consultant, tm
     assert sparse["confidential"] is False  # 3 customers: the account passes, its figures not
     trust = next(d for d in sparse["dimensions"] if d["unit"] == "trust")
     assert (trust["n_customer"], trust["mean_customer"], trust["test_note"]) == (
-        1, None, "below_min_group")
+        2, None, "below_min_group")
     assert sparse["recommend"]["customer"]["n"] == 1
     assert sparse["recommend"]["customer"]["nps"] is None
     tables = write_tables(vendor, tmp_path / "vendor")
