@@ -4,7 +4,6 @@ and PDFs say the same thing and a translation has one catalogue to replace."""
 from __future__ import annotations
 
 from ..analysis import codes
-from .formatting import DASH
 
 WORDS = {
     codes.OK: "ok",
@@ -39,6 +38,8 @@ WORDS = {
 def words(code: str | None, min_group: int | None = None) -> str:
     """The reader's words for an analysis code; a dash for none, the code itself if unknown."""
     if not code:
+        from .formatting import DASH  # formatting registers these filters: import it late
+
         return DASH
     text = WORDS.get(code, code.replace("_", " "))
     return text.format(min_group=min_group if min_group is not None else "the minimum")
