@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ..analysis.codes import BLIND_SPOT, HIDDEN_STRENGTH, INSUFFICIENT_DATA, SUPPORTED
+from ..analysis.codes import (
+    BELOW_MIN_GROUP,
+    BLIND_SPOT,
+    HIDDEN_STRENGTH,
+    INSUFFICIENT_DATA,
+    SUPPORTED,
+)
 
 STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
@@ -104,6 +110,12 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                                 "higher than the customer gives. Use the customer's own score "
                                 "in account planning.", "source": "likelihood to recommend"})
     out.extend(blind[3:])
+    withheld = [d for d in account.get("dimensions", []) if d.get("test_note") == BELOW_MIN_GROUP]
+    if not out and withheld:
+        out.append({"title": "Hear more voices before acting",
+                    "text": "Too few customers answered some of the questions to show their "
+                            "view here. Follow up with the contacts who answered “don't know” "
+                            "or have not answered yet.", "source": "Methods"})
     if not out:
         out.append({"title": "Views are aligned",
                     "text": "Your team reads this customer well. Keep the same level of "
