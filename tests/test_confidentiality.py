@@ -371,11 +371,26 @@ def test_failed_gate_gives_counts_per_category_per_side(consultant):
 
 # --- one layer, consultant untouched ---------------------------------------------------
 
-def test_vendor_edition_leaves_the_consultant_result_untouched(consultant):
-    before = json.dumps(consultant.to_json(), sort_keys=True)
-    vendor_edition(consultant, 3)
-    assert json.dumps(consultant.to_json(), sort_keys=True) == before
-    assert consultant.to_json()["edition"] == "consultant"
+def test_vendor_edition_leaves_the_consultant_result_untouched(consultant, monkeypatch):
+    """The vendor edition is derived from the full result without changing it."""
+    from vocgap.analysis import confidentiality
+
+    seen = []
+    derive = confidentiality.vendor_edition
+
+    def spy(full, min_group):
+        before = json.dumps(full.to_json(), sort_keys=True)
+        derived = derive(full, min_group)
+        seen.append((before, json.dumps(full.to_json(), sort_keys=True)))
+        return derived
+
+    monkeypatch.setattr(confidentiality, "vendor_edition", spy)
+    assert run("vendor").meta["edition"] == "vendor"
+    (before, after), = seen
+    assert before == after == json.dumps(consultant.to_json(), sort_keys=True)
+    assert consultant.sources is None  # nothing respondent-level is kept in a finished result
+    with pytest.raises(ValueError, match="fresh consultant result"):
+        vendor_edition(consultant, 3)
 
 
 def test_min_group_has_a_floor_of_three():

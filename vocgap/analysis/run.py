@@ -219,6 +219,7 @@ def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
         from .confidentiality import vendor_edition
 
         return vendor_edition(result, min_group)
+    result.sources = None  # respondent-level frames are needed only to derive the vendor edition
     return result
 
 
