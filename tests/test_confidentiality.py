@@ -410,3 +410,41 @@ def test_no_hidden_answer_moves_a_figure_the_vendor_sees(vendor, consultant):
     mine["accounts"] = [a for a in mine["accounts"] if a["account"] not in hidden]
     without = without.to_json()
     assert json.dumps(mine, sort_keys=True) == json.dumps(without, sort_keys=True)
+
+
+def test_vendor_pages_and_downloads_of_the_demo(app):
+    """Through the web: the vendor-edition analysis page ranks no hidden account, the hidden
+    account's page shows counts only, and the downloaded vendor PDF ranks none either."""
+    import sqlalchemy as sa
+
+    from vocgap.demo import DEMO_EMAIL, DEMO_PASSWORD
+    from vocgap.extensions import db
+    from vocgap.models import Account
+
+    from .test_analysis_web import demo, login
+
+    study = demo(app)
+    client = app.test_client()
+    login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    hidden = ["Iverson &amp; Pike Legal", "Juniper Municipal Council"]
+    base = f"/consultant/studies/{study.id}"
+    page = client.get(f"{base}/analysis/?edition=vendor").get_data(as_text=True)
+    ranked = page.split("Accounts ranked by gap", 1)[1]
+    for name in hidden:
+        row = next(r for r in ranked.split("<tr>") if name in r)
+        assert '<td class="num">—</td>' in row and "counts only" in row
+    consultant = client.get(f"{base}/analysis/").get_data(as_text=True)
+    juniper_row = next(r for r in consultant.split("Accounts ranked by gap", 1)[1].split("<tr>")
+                       if hidden[1] in r)
+    assert '<td class="num">—</td>' not in juniper_row  # ranked in the consultant edition
+    account = db.session.scalar(sa.select(Account).where(
+        Account.name == "Juniper Municipal Council"))
+    detail = client.get(f"{base}/analysis/accounts/{account.id}?edition=vendor").get_data(
+        as_text=True)
+    assert "counts only" in detail and "confidential: fewer than 3 answers" in detail
+    assert "(BH)" not in detail and "blind spot" not in detail
+    pdf = client.get(f"{base}/reports/portfolio.pdf?edition=vendor")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.data)
+    ranking = text.split("Accounts ranked by gap", 1)[1].split("Not ranked", 1)
+    assert "Juniper" not in ranking[0] and "Juniper" in ranking[1]
