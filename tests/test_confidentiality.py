@@ -448,3 +448,24 @@ def test_vendor_pages_and_downloads_of_the_demo(app):
     text = pdf_text(pdf.data)
     ranking = text.split("Accounts ranked by gap", 1)[1].split("Not ranked", 1)
     assert "Juniper" not in ranking[0] and "Juniper" in ranking[1]
+
+
+def test_within_account_bh_family_holds_only_shown_dimensions():
+    """A suppressed dimension's p-value may not move the adjusted p of a shown one."""
+    trust = ["trust_right_thing", "trust_promises", "trust_guarded"]
+    align = ["align_priorities", "align_understands", "align_pushes"]
+    rows = [("Mixed", "vendor", f"v{i}", item, 1.0 if item in ("trust_guarded", "align_pushes")
+             else 5.0) for i in range(8) for item in trust + align]
+    rows += [("Mixed", "customer", f"c{i}", item, 5.0 if item in ("trust_guarded",
+                                                                  "align_pushes") else 1.0)
+             for i in range(2) for item in trust + align]
+    rows += [("Mixed", "customer", "c2", item, 4.0 if item == "align_pushes" else 2.0)
+             for item in align]
+    data = _answers(rows)
+    full = analyse(data, instrument(), workers=1).gaps.set_index("unit")
+    shown = analyse(data, instrument(), workers=1, edition="vendor").gaps.set_index("unit")
+    assert full.loc["trust", "p_value"] == pytest.approx(2 / 45)  # testable, but 2 customers
+    assert full.loc["alignment", "p_adjusted"] > full.loc["alignment", "p_value"]
+    assert np.isnan(shown.loc["trust", "p_value"])
+    assert shown.loc["alignment", "p_adjusted"] == pytest.approx(
+        full.loc["alignment", "p_value"])
