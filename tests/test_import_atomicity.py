@@ -165,5 +165,5 @@ def test_any_long_file_imports_completely_or_changes_nothing(fielded, rows, repl
     assert {r.source for r in new} == {"import"} and {r.status for r in new} == {"submitted"}
     stored = [a for a in after["answers"] if a.response_id in {r.id for r in new}]
     assert len(stored) == report.created.get("answers", 0)
-    answered = {(r[2].lower(), r[3]) for r in rows if r[4].strip()}
+    answered = {(a.lower(), s, r.lower(), item) for a, s, r, item, value in rows if value.strip()}
     assert len(stored) == len(answered)
