@@ -71,3 +71,9 @@ def test_a_worked_example_by_hand():
     u, p, min_p = wmw_exact([3, 3, 3], [1, 2])
     assert (u, p, min_p) == pytest.approx((6.0, 0.2, 0.2))
     assert (u, p, min_p) == pytest.approx(tuple(float(x) for x in enumerated([3, 3, 3], [1, 2])))
+
+
+@pytest.mark.parametrize(("v", "c"), [([], [1, 2]), ([3], []), ([], [])])
+def test_an_empty_group_is_an_error_not_a_p_value(v, c):
+    with pytest.raises(ValueError, match="both groups need at least one value"):
+        wmw_exact(v, c)

@@ -101,6 +101,23 @@ def test_the_same_import_succeeds_afterwards(fielded):
     assert len(snapshot()["responses"]) == 4
 
 
+def test_new_respondents_join_their_side_and_account(fielded):
+    """A respondent the study did not know is created on the right side, serving the account."""
+    report = import_responses(fielded, "account,side,respondent,item,value\n"
+                                       "Globex,vendor,nora@vendor.test,trust_right_thing,4\n"
+                                       "Globex,customer,Carl Customer,trust_right_thing,2\n")
+    assert report.created["new respondents"] == 2
+    db.session.expire_all()
+    nora = db.session.scalar(sa.select(Participant).where(Participant.name == "nora@vendor.test"))
+    carl = db.session.scalar(sa.select(Participant).where(Participant.name == "Carl Customer"))
+    assert (nora.side, nora.email, [a.name for a in nora.accounts]) == (
+        "vendor", "nora@vendor.test", ["Globex"])
+    assert (carl.side, carl.email, carl.account.name) == ("customer", "", "Globex")
+    responses = db.session.scalars(sa.select(Response).where(
+        Response.participant_id.in_([nora.id, carl.id]))).all()
+    assert all(r.submitted_at is not None and r.status == "submitted" for r in responses)
+
+
 def test_participants_import_failing_half_way_changes_nothing(app, instrument):
     study = gen_study(instrument)
     gen_account(study, "Globex")

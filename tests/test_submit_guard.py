@@ -53,9 +53,12 @@ def test_parallel_submits_of_an_existing_draft_flip_it_once(app, instrument):
     study = gen_study(instrument)
     account = gen_account(study, "Globex")
     person, _ = gen_customer(study, account)
+    neighbour, _ = gen_customer(study, account, "Nina Neighbour")
+    other = get_or_create_response(study.current_wave.id, neighbour.id, account.id)
     draft = get_or_create_response(study.current_wave.id, person.id, account.id)
     save_answers(draft, {"trust_right_thing": StoredValue(4.0, None, False)})
     db.session.commit()
+    other_id, saved_at = other.id, draft.updated_at
     draft_id = draft.id
     barrier = threading.Barrier(2)
     made_the_change: list[bool] = []
@@ -74,11 +77,13 @@ def test_parallel_submits_of_an_existing_draft_flip_it_once(app, instrument):
     for thread in threads:
         thread.join()
     assert sorted(made_the_change) == [False, True]
-    (response,) = stored()
+    response = next(r for r in stored() if r.id == draft_id)
     assert response.status == "submitted" and response.submitted_at is not None
+    assert response.updated_at > saved_at
+    assert db.session.get(Response, other_id).status == "draft"  # only this draft flipped
     first = response.submitted_at
     time.sleep(0.05)
     assert submit_response(response) is False  # a late third submit changes nothing either
     db.session.commit()
-    (response,) = stored()
+    response = next(r for r in stored() if r.id == draft_id)
     assert response.submitted_at == first
