@@ -7,22 +7,14 @@ import json
 import re
 
 from ...instruments.model import Item
-from ..export import FORMULA_START
 from ..values import DONT_KNOW_WORDS, InvalidValue, StoredValue, clean_text, coerce_value
-from .columns import norm
+from .columns import norm, unguard
 from .mapping import Recode, code_key
 
 IMPORT_TEXT_LIMIT = 20_000
 NUMBERED = re.compile(r"^\s*(-?\d+)\s*[-\u2013\u2014:=.)]\s*(.*)$", re.S)
 CACHE_LIMIT = 50_000
 DONT_KNOW = StoredValue(dont_know=True)
-
-
-def unguard(text: str) -> str:
-    """Undo the export's spreadsheet guard: "'=x" was written for "=x"."""
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
-        return text[1:]
-    return text
 
 
 class AnswerReader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..export import FORMULA_START
 from .common import ImportFailed, RowError, fail
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'",
@@ -72,8 +73,18 @@ class Columns:
         return list(self._index)
 
 
+def unguard(text: str) -> str:
+    """Undo the export's spreadsheet guard: "'=x" was written for "=x"."""
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+        return text[1:]
+    return text
+
+
 def cell(cells: list[str], position: int | None) -> str:
-    return cells[position].strip() if position is not None and position < len(cells) else ""
+    """A key cell (account, side, respondent, …): trimmed, formula guard undone."""
+    if position is None or position >= len(cells):
+        return ""
+    return unguard(cells[position].strip())
 
 
 def raw_cell(cells: list[str], position: int | None) -> str:
