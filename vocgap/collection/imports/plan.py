@@ -115,6 +115,14 @@ class Checker:
 
     def row(self, row: Row, first: bool) -> None:
         before = len(self.plan.errors)
+        self.rules(row)
+        if first and len(self.plan.errors) > before and looks_like_header(
+                row.cells, self.plan.shape.table.header):
+            self.bad(row.line, "", "this row looks like a second header row (question text); "
+                     "delete it, or export from the survey tool without it")
+
+    def rules(self, row: Row) -> None:
+        before = len(self.plan.errors)
         side = row.side.strip().lower()
         if side not in ("customer", "vendor"):
             self.bad(row.line, "side", f"'{row.side}' is not customer or vendor")
@@ -128,11 +136,6 @@ class Checker:
             self.entry(plan, entry)
         for rating in row.ratings:
             self.rating(plan, rating, row)
-        new = self.plan.errors[before:]
-        if first and new and len(new) >= len(row.entries) > 0 and looks_like_header(
-                [e.raw for e in row.entries], self.plan.shape.table.header):
-            self.bad(row.line, "", "this row looks like a second header row (question text); "
-                     "delete it, or export from the survey tool without it")
 
     def account(self, row: Row) -> str:
         name = row.account.strip()

@@ -54,6 +54,7 @@ class Row:
     facts: dict[str, str] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _wide(table, columns: Columns, positions, mapping: Mapping, instrument: Inst
     labels = [(p, item_id, columns.label(p)) for p, item_id in item_columns]
 
     def read(line: int, cells: list[str]) -> Row:
-        row = Row(line, *(_key(cells, keys, mapping, k) for k in KEY_COLUMNS))
+        row = Row(line, *(_key(cells, keys, mapping, k) for k in KEY_COLUMNS), cells=cells)
         row.entries = [Entry(item_id, label, raw_cell(cells, p), line)
                        for p, item_id, label in labels]
         return row
@@ -192,7 +193,7 @@ def _long(table, columns: Columns, positions, mapping: Mapping, instrument: Inst
                   respondent_id=get("respondent_id"),
                   same_study=exported and get("study") == study_name,
                   facts={n: get(n) for n in ("role", "quartet", "function", "segment",
-                                             "key_account")})
+                                             "key_account")}, cells=cells)
         item_id = cell(cells, keys["item"])
         value = raw_cell(cells, keys["value"])
         label = raw_cell(cells, extra["value_label"])

@@ -47,14 +47,20 @@ def _email(name: str) -> str:
 
 def _people(plan: ImportPlan, accounts: dict[str, Account], report: ImportReport) -> None:
     created = []
+    needed = {id(r.person) for r in plan.responses.values() if not r.blank} | {
+        id(c) for r in plan.responses.values() if not r.blank for c in r.contacts.values()}
     for person in plan.people.values():
+        if id(person) not in needed:
+            continue
         participant, _ = add_participant(
             plan.study, side=person.side, name=person.name, email=_email(person.name),
             account=accounts[person.account] if person.side == "customer" else None,
             served=[accounts[a] for a in sorted(person.served)] or None, **person.facts)
         created.append((person, participant))
         report.count("new respondents")
-    for person_id, account in plan.serve:
+    serving = {(r.person.id, r.account) for r in plan.responses.values()
+               if not r.blank and isinstance(r.person, Participant)}
+    for person_id, account in plan.serve & serving:
         db.session.get(Participant, person_id).served_accounts.append(accounts[account])
     db.session.flush()
     for person, participant in created:
