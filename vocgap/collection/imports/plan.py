@@ -98,6 +98,7 @@ class Checker:
             for key in (p.name, p.email):
                 if key:
                     self.by_name.setdefault((p.side, scope, norm(key)), p)
+        self._identities: dict[tuple, Participant | NewPerson | None] = {}
         self.existing = {(r.participant_id, r.account_id): (r.id, r.status) for r in db.session
                          .execute(sa.select(Response.id, Response.participant_id,
                                             Response.account_id, Response.status)
@@ -190,7 +191,14 @@ class Checker:
         return plan
 
     def identity(self, row: Row, account: str, side: str) -> Participant | NewPerson | None:
-        """The study's participant this row is about, or the one the import will create."""
+        """The study's participant this row is about, or the one the import will create
+        (looked up once per respondent: a long file names each one on many rows)."""
+        key = (account, side, row.respondent, row.respondent_id, row.same_study)
+        if key not in self._identities:
+            self._identities[key] = self._identity(row, account, side)
+        return self._identities[key]
+
+    def _identity(self, row: Row, account: str, side: str) -> Participant | NewPerson | None:
         target = self.plan.accounts[account]
         account_id = target.id if isinstance(target, Account) else None
         if row.same_study and row.respondent_id:

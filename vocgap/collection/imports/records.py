@@ -17,6 +17,7 @@ POWER_MAP_ITEMS = {"power_map_support": "support", "power_map_influence": "influ
 LONG_COLUMNS = ("item", "value")
 EXPORT_COLUMNS = {"item", "value", "value_label", "dont_know", "respondent_id"}
 TRUE = {"true", "1", "yes", "y", "wahr", "vrai"}
+FACTS = ("role", "quartet", "function", "segment", "key_account")
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,16 @@ def _key(cells: list[str], keys: dict[str, int | None], mapping: Mapping, name: 
     return mapping.constants.get(name) or cell(cells, keys[name])
 
 
+def _getter(position: int | None, mapping: Mapping | None = None, name: str = ""):
+    """A fast reader of one key cell: the mapping's constant, the cell, or nothing."""
+    constant = mapping.constants.get(name) if mapping is not None else None
+    if constant:
+        return lambda cells: constant
+    if position is None:
+        return lambda cells: ""
+    return lambda cells: cell(cells, position)
+
+
 def _long(table, columns: Columns, positions, mapping: Mapping, instrument: Instrument,
           study_name: str, headers: HeaderRows) -> Shape:
     exported = EXPORT_COLUMNS <= {norm(h) for h in table.header}
@@ -180,37 +191,39 @@ def _long(table, columns: Columns, positions, mapping: Mapping, instrument: Inst
     keys = _key_positions(columns, positions, mapping, (*needed, *LONG_COLUMNS))
     extra = {n: columns.find(n) for n in (
         "respondent", "respondent_id", "value_label", "dont_know", "about_contact_id",
-        "about_contact", "study", "role", "quartet", "function", "segment", "key_account")}
+        "about_contact", "study", *FACTS)}
+    facts = [n for n in FACTS if extra[n] is not None]
     if exported:
         keys["respondent"] = extra["respondent"]
-    items = {i.id: i for i in instrument.items}
+    # Numbers are read from 'value' for scaled items; choices and text from the label when
+    # the file has one (vocgap's export writes both).
+    by_label = {i.id for i in instrument.items if i.type == "open_text" or i.options}
+    has_respondent = keys.get("respondent") is not None or "respondent" in mapping.constants
+    account, side = _getter(keys["account"], mapping, "account"), _getter(
+        keys["side"], mapping, "side")
+    respondent = _getter(keys["respondent"], mapping, "respondent") if has_respondent else (
+        lambda cells: "")
+    get = {n: _getter(p) for n, p in extra.items()}
+    item_at, value_at, label_at = keys["item"], keys["value"], extra["value_label"]
 
     def read(line: int, cells: list[str]) -> Row:
-        get = lambda n: cell(cells, extra[n])  # noqa: E731
-        row = Row(line, _key(cells, keys, mapping, "account"), _key(cells, keys, mapping, "side"),
-                  _key(cells, keys, mapping, "respondent") if keys.get("respondent") is not None
-                  or "respondent" in mapping.constants else "",
-                  respondent_id=get("respondent_id"),
-                  same_study=exported and get("study") == study_name,
-                  facts={n: get(n) for n in ("role", "quartet", "function", "segment",
-                                             "key_account")}, cells=cells)
-        item_id = cell(cells, keys["item"])
-        value = raw_cell(cells, keys["value"])
-        label = raw_cell(cells, extra["value_label"])
-        dont_know = get("dont_know").lower() in TRUE
+        row = Row(line, account(cells), side(cells), respondent(cells),
+                  respondent_id=get["respondent_id"](cells),
+                  same_study=exported and get["study"](cells) == study_name,
+                  facts={n: get[n](cells) for n in facts}, cells=cells)
+        item_id = cell(cells, item_at)
+        value = raw_cell(cells, value_at)
         if item_id in POWER_MAP_ITEMS:
-            row.ratings.append(Rating(get("about_contact_id"), get("about_contact"),
-                                      POWER_MAP_ITEMS[item_id], value, line))
+            row.ratings.append(Rating(get["about_contact_id"](cells),
+                                      get["about_contact"](cells), POWER_MAP_ITEMS[item_id],
+                                      value, line))
             return row
-        item = items.get(item_id)
-        if item is not None and item.type != "open_text" and not item.options and value.strip():
-            raw, column = value, "value"
-        elif label.strip() and (item is None or item.type in ("open_text", "multiple_choice")
-                                or item.options):
+        label = raw_cell(cells, label_at) if label_at is not None else ""
+        if label.strip() and (item_id in by_label or not value.strip()):
             raw, column = label, "value_label"
         else:
-            raw, column = (value, "value") if value.strip() or not label.strip() else (
-                label, "value_label")
+            raw, column = value, "value"
+        dont_know = get["dont_know"](cells).lower() in TRUE
         row.entries.append(Entry(item_id, column, raw, line, dont_know))
         return row
 
