@@ -71,3 +71,22 @@ def test_cli_analyse_from_a_file(app, fielded, tmp_path):  # noqa: F811
     assert payload["source"] == str(path)
     assert sorted(a["account"] for a in payload["accounts"]) == ["+Hooli =HYPERLINK()", "Globex"]
     assert "reading responses" in result.stderr
+
+
+def test_quick_and_careful_readers_agree(instrument, tmp_path):
+    """The chunked reader for clean files gives exactly what the row-by-row reader gives."""
+    from vocgap.collection.imports import Mapping
+
+    path = tmp_path / "long.csv"
+    path.write_text("account,side,respondent,item,value\n"
+                    " Globex ,Customer,ann,trust_right_thing,Strongly agree\n"
+                    "Globex,customer,ann,recommend,10 - Extremely likely\n"
+                    "Globex,customer,ann,superior_experience,Don\u2019t know / not applicable\n"
+                    "Globex,customer,ann,one_thing,\"Faster, please\"\n"
+                    "Globex,customer,ann,relationship_stage,Basic\n"
+                    "Globex,customer,ann,best_thing,\n"
+                    "Hooli,vendor,vic,trust_right_thing,4\n")
+    quick = read_analysis_input(path, instrument, "long.csv").answers
+    careful = read_analysis_input(path, instrument, "long.csv", mapping=Mapping()).answers
+    assert _tuples(quick) == _tuples(careful)
+    assert len(quick) == 6 and set(quick["account"]) == {"Globex", "Hooli"}

@@ -14,6 +14,7 @@ from ...instruments import Instrument
 from ..values import InvalidValue
 from .answers import AnswerReader
 from .common import ImportFailed, RowError
+from .fast_long import read_fast
 from .mapping import Mapping
 from .reader import Progress, Source, open_table
 from .records import Row, read_shape
@@ -54,6 +55,10 @@ def read_analysis_input(data: Source, instrument: Instrument, source: str = "res
     """Answers, respondents, accounts and the power map, every row checked against the
     instrument; any bad row stops the reading with every problem named."""
     table = open_table(data, source)
+    if mapping is None:
+        answers = read_fast(data, table, instrument, progress)
+        if answers is not None:
+            return _analysis_input(answers, {})
     shape = read_shape(table, instrument, mapping or Mapping(), "long", "")
     items = {i.id: i for i in instrument.items}
     readers = {i: AnswerReader(item, (mapping or Mapping()).recode_for(None, i))
@@ -145,6 +150,10 @@ def _input(out: _Columns, ratings: dict) -> AnalysisInput:
                             "respondent": out.respondent.column(), "item": out.item.column(),
                             "value": np.frombuffer(out.value, dtype=np.float64), "text": text},
                            columns=[*COLUMNS, "text"])
+    return _analysis_input(answers, ratings)
+
+
+def _analysis_input(answers: pd.DataFrame, ratings: dict) -> AnalysisInput:
     respondents = answers[["respondent", "account", "side"]].drop_duplicates()
     accounts = pd.DataFrame({"account": sorted(answers["account"].unique())})
     power_map = pd.DataFrame([{"account": a, "rater": r, "contact": c, **v}

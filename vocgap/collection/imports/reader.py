@@ -30,6 +30,7 @@ class Detected:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    codec: str = ""
 
     def describe(self) -> str:
         if self.format != "CSV":
@@ -72,7 +73,7 @@ def open_table(data: Source, source: str) -> Table:
         return io.TextIOWrapper(raw, encoding=codec, newline="")
 
     size = data.stat().st_size if isinstance(data, Path) else len(data)
-    return _csv_table(source, stream, sample, label, size)
+    return _csv_table(source, stream, sample, label, size, codec)
 
 
 def _head(data: bytes | Path) -> bytes:
@@ -183,7 +184,7 @@ class _Counting(io.RawIOBase):
 
 
 def _csv_table(source: str, stream: Callable[[Progress | None], io.TextIOBase], sample: str,
-               encoding: str, size: int) -> Table:
+               encoding: str, size: int, codec: str = "") -> Table:
     delimiter = _delimiter(sample)
 
     def rows(progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
@@ -200,7 +201,8 @@ def _csv_table(source: str, stream: Callable[[Progress | None], io.TextIOBase], 
         next(iterator, None)
         yield from iterator
 
-    return Table(source, Detected("CSV", encoding, delimiter), [h.strip() for h in header],
+    return Table(source, Detected("CSV", encoding, delimiter, codec=codec),
+                 [h.strip() for h in header],
                  line, body, size)
 
 
