@@ -138,3 +138,20 @@ def test_semicolon_responses_with_cp1252_labels(study):
                                                Answer.dont_know)).all()) == [
         ("superior_experience", 4.0, False), ("trust_right_thing", None, True)]
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+
+
+def test_participants_dry_run_and_cli_file(app, study, tmp_path):
+    from vocgap.cli import main
+
+    path = tmp_path / "people.csv"
+    path.write_bytes(_csv(PEOPLE, ";").encode("utf-16"))
+    runner = app.test_cli_runner()
+    plan = runner.invoke(main, ["import", "participants", str(path), "--study", "acme",
+                                "--dry-run"])
+    assert plan.exit_code == 0, plan.output
+    assert "would import 1 accounts, 2 participants (dry run: nothing was written)" in plan.output
+    assert "read as CSV: UTF-16, semicolon-separated" in plan.output
+    assert _names() == []
+    done = runner.invoke(main, ["import", "participants", str(path), "--study", "acme"])
+    assert "imported 1 accounts, 2 participants" in done.output
+    assert _names() == ["José Müller", "Zoë Ŀ"]
