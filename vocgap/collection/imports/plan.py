@@ -153,7 +153,10 @@ class Checker:
                     "; add it first, or import with --create-accounts")
                 self.bad(row.line, "account", f"unknown account '{name}'{hint}")
             else:
-                segment = row.facts.get("segment", "")[:SEGMENT_LIMIT]
+                segment = row.facts.get("segment", "")
+                if len(segment) > SEGMENT_LIMIT:
+                    self.bad(row.line, "segment", f"is {len(segment)} characters long; the "
+                             f"limit is {SEGMENT_LIMIT}")
                 self.plan.accounts[key] = {"name": name, "segment": segment, "key_account":
                                            row.facts.get("key_account", "").lower() == "true"}
         return key
