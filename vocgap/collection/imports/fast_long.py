@@ -9,14 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from ...instruments import Instrument
 from ..values import InvalidValue
 from .answers import AnswerReader
 from .reader import Progress, Table, _Counting
 
-CHUNK = 500_000
 KEYS = ["account", "side", "respondent", "item", "value"]
 
 
@@ -28,61 +26,56 @@ def read_fast(data, table: Table, instrument: Instrument,
             or len(header) != len(KEYS) or table.header_line != 1 or isinstance(data, str)):
         return None
     readers = {i.id: AnswerReader(i) for i in instrument.items}
-    parts = []
     raw = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
     stream = io.BufferedReader(_Counting(raw, progress)) if progress is not None else raw
     try:
         with stream:
-            chunks = pd.read_csv(stream, sep=table.detected.delimiter, dtype=str,
-                                 keep_default_na=False, encoding=table.detected.codec,
-                                 chunksize=CHUNK, engine="c", skip_blank_lines=True)
-            for chunk in chunks:
-                chunk.columns = [c.strip().lower() for c in chunk.columns]
-                part = _chunk(chunk, readers)
-                if part is None:
-                    return None
-                parts.append(part)
+            frame = pd.read_csv(stream, sep=table.detected.delimiter, dtype="category",
+                                keep_default_na=False, na_values=[],
+                                encoding=table.detected.codec, engine="c")
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
         return None
-    if not parts:
-        return None
-    frame = pd.DataFrame({name: union_categoricals([p[name] for p in parts])
-                          if name in ("account", "side", "respondent", "item")
-                          else np.concatenate([p[name] for p in parts])
-                          for name in ("account", "side", "respondent", "item", "value", "text")})
-    if frame.duplicated(["account", "side", "respondent", "item"]).any():
-        return None
-    for name in ("account", "side", "respondent", "item"):
-        frame[name] = frame[name].astype(object)
-    return frame
+    frame.columns = header
+    return _checked(frame, readers)
 
 
-def _chunk(chunk: pd.DataFrame, readers: dict[str, AnswerReader]) -> dict | None:
-    """Each column is factorised first, so every check runs once per distinct cell."""
+def _clean(column: pd.Series, lower: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes and trimmed categories; None if a key is empty or carries a formula guard."""
+    categories = np.array([str(c).strip() for c in column.cat.categories], dtype=object)
+    if lower:
+        categories = np.array([c.lower() for c in categories], dtype=object)
+    codes = column.cat.codes.to_numpy()
+    if (codes < 0).any() or any(not c or c.startswith("'") for c in categories):
+        return None
+    unique, inverse = np.unique(categories, return_inverse=True) if len(categories) else (
+        categories, np.zeros(0, dtype=np.int64))
+    return inverse[codes], unique
+
+
+def _checked(frame: pd.DataFrame, readers: dict[str, AnswerReader]) -> pd.DataFrame | None:
+    """Every check runs once per distinct cell or (item, value) pair, never per row."""
     keys = {}
     for name in ("account", "side", "respondent", "item"):
-        codes, uniques = pd.factorize(chunk[name].to_numpy(dtype=object))
-        cleaned = np.array([u.strip() for u in uniques], dtype=object)
-        if any(not u or u.startswith("'") for u in cleaned):
+        cleaned = _clean(frame[name], lower=name == "side")
+        if cleaned is None:
             return None
-        if name == "side":
-            cleaned = np.array([u.lower() for u in cleaned], dtype=object)
-            if not set(cleaned) <= {"customer", "vendor"}:
-                return None
-        if name == "item" and not set(cleaned) <= set(readers):
-            return None
-        keys[name] = (codes, cleaned)
-    value_codes, raw_values = pd.factorize(chunk["value"].to_numpy(dtype=object))
+        keys[name] = cleaned
+    if not set(keys["side"][1]) <= {"customer", "vendor"} or not set(
+            keys["item"][1]) <= set(readers):
+        return None
     item_codes, items = keys["item"]
-    pair, first = np.unique(item_codes.astype(np.int64) * len(raw_values) + value_codes,
-                            return_inverse=True)
-    value_of = np.full(len(pair), np.nan)
-    text_of = np.full(len(pair), None, dtype=object)
-    answered = np.ones(len(pair), dtype=bool)
-    for code, combined in enumerate(pair):
-        item_id, raw = items[combined // len(raw_values)], raw_values[combined % len(raw_values)]
+    value_codes = frame["value"].cat.codes.to_numpy().astype(np.int64)
+    raw_values = list(frame["value"].cat.categories)
+    width = len(raw_values) + 1
+    first, pairs = pd.factorize(item_codes.astype(np.int64) * width + value_codes + 1)
+    value_of = np.full(len(pairs), np.nan)
+    text_of = np.full(len(pairs), None, dtype=object)
+    answered = np.ones(len(pairs), dtype=bool)
+    for code, combined in enumerate(pairs):
+        value_code = combined % width - 1
+        raw = str(raw_values[value_code]) if value_code >= 0 else ""
         try:
-            stored = readers[item_id].read(raw)
+            stored = readers[items[combined // width]].read(raw)
         except InvalidValue:
             return None
         if stored is None:
@@ -91,6 +84,13 @@ def _chunk(chunk: pd.DataFrame, readers: dict[str, AnswerReader]) -> dict | None
             value_of[code] = np.nan if stored.value_num is None else stored.value_num
             text_of[code] = stored.value_text
     keep = answered[first]
-    out = {name: pd.Categorical(cleaned[codes][keep]) for name, (codes, cleaned) in keys.items()}
+    combined_key = np.zeros(int(keep.sum()), dtype=np.int64)
+    out = {}
+    for name, (codes, categories) in keys.items():
+        kept = codes[keep]
+        combined_key = combined_key * (len(categories) + 1) + kept
+        out[name] = categories[kept]
+    if pd.Series(combined_key).duplicated().any():
+        return None
     out["value"], out["text"] = value_of[first][keep], text_of[first][keep]
-    return out
+    return pd.DataFrame(out, columns=["account", "side", "respondent", "item", "value", "text"])
