@@ -26,7 +26,7 @@ ACCOUNT_LIMIT = column_limit(Account.name) or 200
 SEGMENT_LIMIT = column_limit(Account.segment) or 100
 
 
-@dataclass
+@dataclass(slots=True)
 class NewPerson:
     """A respondent or power-map contact the study does not know yet."""
 
@@ -38,7 +38,7 @@ class NewPerson:
     id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ResponsePlan:
     """One response the file holds: who, for which account, and which items and contacts."""
 

@@ -20,7 +20,7 @@ TRUE = {"true", "1", "yes", "y", "wahr", "vrai"}
 FACTS = ("role", "quartet", "function", "segment", "key_account")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One answer cell: the item it feeds, where it is in the user's file, and its text."""
 
@@ -31,7 +31,7 @@ class Entry:
     dont_know: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rating:
     """One power-map cell: a vendor's rating of a customer contact."""
 
@@ -42,7 +42,7 @@ class Rating:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """What one line of the file says about one respondent's answers for one account."""
 
