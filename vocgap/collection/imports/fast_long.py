@@ -13,7 +13,7 @@ import pandas as pd
 from ...instruments import Instrument
 from ..values import InvalidValue
 from .answers import AnswerReader
-from .reader import Progress, Table, _Counting
+from .reader import CountingReader, Progress, Table
 
 KEYS = ["account", "side", "respondent", "item", "value"]
 
@@ -27,7 +27,7 @@ def read_fast(data, table: Table, instrument: Instrument,
         return None
     readers = {i.id: AnswerReader(i) for i in instrument.items}
     raw = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
-    stream = io.BufferedReader(_Counting(raw, progress)) if progress is not None else raw
+    stream = io.BufferedReader(CountingReader(raw, progress)) if progress is not None else raw
     try:
         with stream:
             frame = pd.read_csv(stream, sep=table.detected.delimiter, dtype="category",

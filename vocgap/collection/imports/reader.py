@@ -69,7 +69,7 @@ def open_table(data: Source, source: str) -> Table:
     def stream(progress: Progress | None):
         raw = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
         if progress is not None:
-            raw = io.BufferedReader(_Counting(raw, progress))
+            raw = io.BufferedReader(CountingReader(raw, progress))
         return io.TextIOWrapper(raw, encoding=codec, newline="")
 
     size = data.stat().st_size if isinstance(data, Path) else len(data)
@@ -163,7 +163,7 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-class _Counting(io.RawIOBase):
+class CountingReader(io.RawIOBase):
     """Report bytes consumed to a progress callback while a text reader pulls from the file."""
 
     def __init__(self, raw, progress: Progress):
