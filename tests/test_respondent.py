@@ -119,7 +119,7 @@ def test_pages_cover_every_item_type_with_accessible_markup(client, setup, instr
     for item in customer_items:
         assert f'name="{item.id}"' in everything, item.id
     assert "Don&#39;t know / not applicable" in everything or "Don't know" in everything
-    assert 'maxlength="2000"' in everything
+    assert 'maxlength="20000"' in everything
     assert "Interconnected" in everything and "A true partnership" in everything
 
 
