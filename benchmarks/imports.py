@@ -25,6 +25,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM; ru_maxrss would include the parent's
+    peak, which Linux carries over a fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
