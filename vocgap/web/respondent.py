@@ -151,7 +151,8 @@ def start():
     minutes = max((minutes_for(wave.instrument, person, a) for a in accounts), default=1)
     template = "respondent/accounts.html" if len(accounts) > 1 else "respondent/welcome.html"
     return render_template(template, person=person, wave=wave, study=person.study,
-                           vendor=person.study.vendor.name, minutes=minutes, **progress)
+                           vendor=person.study.vendor.name, minutes=minutes,
+                           account=accounts[0] if len(accounts) == 1 else None, **progress)
 
 
 @bp.get("/survey/a/<int:account_id>/")
