@@ -40,14 +40,15 @@ from .forms import AccountForm, ActionForm, ParticipantForm
 def study_account(study: Study, account_id: int) -> Account:
     account = db.session.get(Account, account_id)
     if account is None or account.study_id != study.id:
-        abort(404)
+        abort(404, description=f"This study has no account with the number {account_id}.")
     return account
 
 
 def _participant(study: Study, participant_id: int) -> Participant:
     person = db.session.get(Participant, participant_id)
     if person is None or person.study_id != study.id:
-        abort(404)
+        abort(404, description=f"This study has no participant with the number "
+                               f"{participant_id}.")
     return person
 
 

@@ -143,6 +143,7 @@ def send(study: Study, kind: str):
     form.expected.data = plan.count
     return render_template("consultant/send_confirm.html", study=study, wave=wave, kind=kind,
                            plan=plan, form=form, previews=preview(study, plan), reasons=REASONS,
+                           failed=status != 200,
                            status_labels=STATUS_LABELS, statuses=STATUSES), status
 
 
@@ -178,7 +179,7 @@ def reopen_current_wave(study: Study):
     """Undo a close (the current wave only: a wave followed by another stays closed)."""
     wave = study.current_wave
     if not _can_reopen(study):
-        abort(404)
+        abort(404, description=f"Wave {wave.number} is open, so there is nothing to reopen.")
     form = ReopenForm()
     if not form.is_submitted():
         form.closes.data = max(wave.closes_at.date() - timedelta(days=1),
