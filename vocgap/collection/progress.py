@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -23,6 +23,10 @@ STATUS_HELP = {
     "started": "answers saved, not submitted for every account",
     "submitted": "submitted for every account they answer for",
 }
+
+
+# Submitting also stamps the response as updated; only later saves count as changes.
+RESUBMIT_GRACE = timedelta(seconds=2)
 
 
 def submitted_pairs(wave: Wave) -> set[tuple[int, int]]:
@@ -101,7 +105,9 @@ def participant_statuses(study: Study, wave: Wave | None = None) -> list[Partici
         else:
             status = "not_invited"
         events = [(r.submitted_at, "submitted") for r in rows if r.submitted_at]
-        events += [(r.updated_at, "saved answers") for r in rows]
+        events += [(r.updated_at, "changed answers after submitting" if r.submitted_at else
+                    "saved answers") for r in rows
+                   if not r.submitted_at or r.updated_at > r.submitted_at + RESUBMIT_GRACE]
         if visit is not None:
             events.append((visit.last_opened_at, "opened the link"))
         latest = max(events, key=lambda e: e[0], default=(None, ""))
@@ -121,12 +127,17 @@ def status_counts(statuses: list[ParticipantStatus]) -> dict[str, Counter]:
 
 @dataclass
 class SideProgress:
-    """People of one side of one account, by their status for that account."""
+    """People of one side of one account, each counted once at their furthest step for that
+    account, so submitted + started + invited + not invited = participants."""
 
     participants: int = 0
     invited: int = 0
     started: int = 0
     submitted: int = 0
+
+    @property
+    def not_invited(self) -> int:
+        return self.participants - self.invited - self.started - self.submitted
 
     @property
     def rate(self) -> float:
@@ -167,10 +178,10 @@ def study_progress(study: Study, wave: Wave | None = None) -> list[AccountProgre
                 continue
             side = row.customer if person.side == "customer" else row.vendor
             side.participants += 1
-            side.invited += person.id in invited
             state = status.get((person.id, account.id))
-            side.started += state is not None
             side.submitted += state == "submitted"
+            side.started += state == "draft"
+            side.invited += state is None and person.id in invited
             if state != "submitted":
                 row.pending.append(person)
     for row in rows.values():
