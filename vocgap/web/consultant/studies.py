@@ -144,7 +144,7 @@ def send(study: Study, kind: str):
     return render_template("consultant/send_confirm.html", study=study, wave=wave, kind=kind,
                            plan=plan, form=form, previews=preview(study, plan), reasons=REASONS,
                            failed=status != 200,
-                           status_labels=STATUS_LABELS, statuses=STATUSES), status
+                           status_labels=STATUS_LABELS, statuses=STATUSES[:-1]), status
 
 
 @bp.route("/studies/<int:study_id>/close-wave", methods=["GET", "POST"])
