@@ -26,9 +26,11 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 # The outermost elements sticking out past the right edge: what makes a page scroll sideways.
 WIDEST = """() => [...document.querySelectorAll('body *')].filter(e => {
-  const r = e.getBoundingClientRect(); return r.right > window.innerWidth + 1 &&
-    !e.closest('.table-wrap') && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1;
-}).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')"""
+  const r = e.getBoundingClientRect(), edge = window.innerWidth + 1;
+  return r.right > edge && !e.closest('.table-wrap') &&
+    e.parentElement.getBoundingClientRect().right <= edge;
+}).slice(0, 5).map(e => e.tagName + '.' + e.className + ' '
+  + Math.round(e.getBoundingClientRect().right)).join(', ')"""
 DESKTOP = {"width": 1280, "height": 900}
 
 

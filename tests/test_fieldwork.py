@@ -143,7 +143,8 @@ def test_confirmation_counts_by_side_and_status(app, field, client):
     page = client.get(f"/consultant/studies/{field['study'].id}/send/reminder?sides=customer")
     html = page.get_data(as_text=True)
     rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', html))
-    cells = lambda row: [int(n) for n in re.findall(r'<td class="num"[^>]*>(?:<strong>)?(\d+)', row)]  # noqa: E731
+    number = re.compile(r'<td class="num"[^>]*>(?:<strong>)?(\d+)')
+    cells = lambda row: [int(n) for n in number.findall(row)]  # noqa: E731
     # columns: not invited, invited, opened, started, total (the submitted never receive one)
     assert cells(rows["Customer contacts"]) == [2, 0, 0, 1, 3]
     assert cells(rows["Vendor staff"]) == [0, 0, 0, 0, 0]

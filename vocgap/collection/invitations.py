@@ -30,6 +30,8 @@ REASONS = {
 
 @dataclass
 class BatchResult:
+    """What a batch did: addresses sent to, skipped as already done, and failures with why."""
+
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -146,6 +148,7 @@ def _record(wave_id, person_id, kind, batch, status, error) -> None:
 
 
 def subject_for(study: Study, side: str, kind: str) -> str:
+    """The subject line, worded for the side; reminders say so first."""
     if side == "customer":
         subject = f"{study.vendor.name} would value your view: a short survey"
     else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Account, Invitation, LinkVisit, Participant, Response, Study, Wave, utcnow
@@ -37,13 +38,15 @@ def submitted_pairs(wave: Wave) -> set[tuple[int, int]]:
 
 
 def record_visit(wave: Wave, person: Participant) -> None:
-    """Note that the participant opened their link in this wave (first and latest time)."""
-    visit = db.session.scalar(sa.select(LinkVisit).where(
-        LinkVisit.wave_id == wave.id, LinkVisit.participant_id == person.id))
-    if visit is None:
-        db.session.add(LinkVisit(wave_id=wave.id, participant_id=person.id))
-    else:
-        visit.last_opened_at = utcnow()
+    """Note that the participant opened their link in this wave (first and latest time); an
+    upsert, so two tabs opening the link at once record one visit."""
+    now = utcnow()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(insert(LinkVisit.__table__).values(
+        wave_id=wave.id, participant_id=person.id, first_opened_at=now, last_opened_at=now,
+    ).on_conflict_do_update(index_elements=["wave_id", "participant_id"],
+                            set_={"last_opened_at": now}))
 
 
 @dataclass
