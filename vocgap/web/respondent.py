@@ -41,7 +41,7 @@ class _SubmitForm(FlaskForm):
 
 
 class NotAvailable(Exception):
-    """Unknown, revoked or closed: all answered with the same plain page."""
+    """Unknown, revoked or not yet open: all answered with the same plain page."""
 
 
 class SurveyClosed(Exception):
