@@ -32,6 +32,10 @@ WIDEST = """() => [...document.querySelectorAll('body *')].filter(e => {
 }).slice(0, 5).map(e => e.tagName + '.' + e.className + ' '
   + Math.round(e.getBoundingClientRect().right)).join(', ')"""
 DESKTOP = {"width": 1280, "height": 900}
+# The smallest height of anything a respondent taps: answer options, buttons, links in <main>.
+SMALLEST_TARGET = """() => Math.min(...[...document.querySelectorAll(
+  'main .option, main button, main a.button, main .change-link, main .account-list a')]
+  .map(e => e.getBoundingClientRect().height))"""
 
 
 def check(page, shot, name: str) -> None:
@@ -68,12 +72,15 @@ def test_customer_on_a_phone(app, instrument):
                 check(page, shot, f"customer-page-{part(page)[0]}-scale")
             else:
                 assert_accessible(page, f"customer page {part(page)[0]}")
+            smallest = page.evaluate(SMALLEST_TARGET)
+            assert smallest >= 44, f"a tap target on page {part(page)[0]} is {smallest}px"
             answer_page(page)
             go_on(page)
             if "Check your answers" in page.locator("h1").inner_text():
                 break
         assert seen_wide, "the 0-10 scale was never shown"
         check(page, shot, "customer-review")
+        assert page.evaluate(SMALLEST_TARGET) >= 44
         page.get_by_role("link", name="Change answers in Trust").click()
         assert page.get_by_role("button", name="Save and return to your answers").is_visible()
         page.locator("fieldset.question").first.locator("input[type=radio]").nth(0).check()

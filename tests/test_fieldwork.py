@@ -357,3 +357,18 @@ def test_invitation_records_keep_their_wave(app, field):
     send_batch(field["study"], "invitation")
     waves = set(db.session.scalars(sa.select(Invitation.wave_id)))
     assert waves == {field["study"].current_wave.id}
+
+
+def test_sender_settings_refuse_header_injection(app, field, client):
+    """Can a sender name smuggle a second e-mail header? It is refused with a named error."""
+    login(client)
+    url = f"/consultant/studies/{field['study'].id}/settings"
+    page = client.get(url).get_data(as_text=True)
+    sent = client.post(url, data={"csrf_token": csrf_from(page),
+                                  "sender_name": "Rita\r\nBcc: all@evil.example",
+                                  "contact_email": "not an address"})
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 422 and "<title>Error: " in html
+    assert "single line" in html and "Invalid email address" in html
+    db.session.expire_all()
+    assert field["study"].sender_name == "Rita at Northwind"
