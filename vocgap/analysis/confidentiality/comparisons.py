@@ -9,10 +9,11 @@ answer moves a number the vendor sees.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..codes import BELOW_MIN_GROUP
-from ..gaps import classify, grouped_bh, reference_sd
+from ..gaps import classify, grouped_bh, item_variances, reference_sd
 from ..portfolio import flag_accounts, trend
 from .gate import blank, too_small
 
@@ -65,6 +66,42 @@ def vendor_gaps(gaps: pd.DataFrame, units: pd.DataFrame, unit_info: dict, hidden
     out["p_portfolio_bh"] = flag_accounts(out)
     classify(out, out["unit"].map({u: i.agree_min for u, i in unit_info.items()}))
     return out
+
+
+def withhold_thin_agreement(gaps: pd.DataFrame, scored: pd.DataFrame, instrument,
+                            min_group: int) -> pd.DataFrame:
+    """Blank a dimension's r_wg(J) on a side where any item variance behind it rests on
+    1 … min_group − 1 answers: the dimension's own n counts people with a score, not the people
+    who answered each item, so a shown group can hide an item answered by too few."""
+    dimension_of = {i.id: d.id for d in instrument.dimensions
+                    for i in instrument.dimension_items(d.id)}
+    variances = item_variances(scored, dimension_of)
+    thin = variances[too_small(variances["n"], min_group)]
+    out = gaps.copy()
+    for side in ("vendor", "customer"):
+        cells = thin.loc[thin["side"] == side, ["account", "dimension"]].astype(str)
+        keys = pd.MultiIndex.from_frame(cells)
+        rows = (out["kind"] == "dimension").to_numpy() & pd.MultiIndex.from_arrays(
+            [out["account"].astype(str), out["unit"].astype(str)]).isin(keys)
+        blank(out, rows, [f"rwg_{side}"])
+    return out
+
+
+def shown_item_answers(scored: pd.DataFrame, gaps: pd.DataFrame, instrument) -> pd.DataFrame:
+    """Item answers of the account × side × dimension cells whose dimension figure is shown:
+    the only answers portfolio reliability may use (a suppressed group must not move it)."""
+    dimension_of = {i.id: d.id for d in instrument.dimensions
+                    for i in instrument.dimension_items(d.id)}
+    rows = scored[scored["item"].isin(dimension_of)]
+    dims = gaps[gaps["kind"] == "dimension"]
+    keep = np.zeros(len(rows), dtype=bool)
+    for side in ("vendor", "customer"):
+        shown = dims.loc[dims[f"mean_{side}"].notna(), ["account", "unit"]].astype(str)
+        keys = pd.MultiIndex.from_frame(shown)
+        cells = pd.MultiIndex.from_arrays([rows["account"].astype(str),
+                                           rows["item"].map(dimension_of).astype(str)])
+        keep |= (rows["side"] == side).to_numpy() & cells.isin(keys)
+    return rows[keep]
 
 
 def vendor_categories(categories: pd.DataFrame, gaps: pd.DataFrame, hidden: set,
