@@ -258,3 +258,51 @@ def test_vendor_coverage_gives_no_role_back_by_subtraction():
     assert counts["operational_user"] is None
     withheld = [k for k, v in counts.items() if v is None]
     assert len(withheld) >= 2 and cover["respondents"] - shown >= 3
+
+
+# --- differencing: an item's group and its dimension's group ----------------------------------
+
+def _differencing_data(fourth_answers_all: bool) -> AnalysisInput:
+    """Four customers with a trust score; the fourth says "don't know" to trust_promises
+    unless ``fourth_answers_all``."""
+    values = {"c0": [4, 2, 3], "c1": [3, 3, 2], "c2": [5, 4, 1], "c3": [1, 5, 4]}
+    rows = [("Diff", "vendor", f"v{r}", item, float(4 + (r + i) % 2))
+            for r in range(3) for i, item in enumerate(TRUST)]
+    for person, answers in values.items():
+        for item, value in zip(TRUST, answers, strict=True):
+            dont_know = person == "c3" and item == "trust_promises" and not fourth_answers_all
+            rows.append(("Diff", "customer", person, item, np.nan if dont_know else float(value)))
+    frame = pd.DataFrame(rows, columns=["account", "side", "respondent", "item", "value"])
+    return AnalysisInput(frame, frame[["respondent", "account", "side"]].drop_duplicates())
+
+
+def _fourth_score(result) -> float | None:
+    """The attack: x₄A + x₄B = 24·dimension − 8·A − 8·B − 6·C (C answered by the other three)."""
+    rows = {d["unit"]: d["mean_customer"] for a in result.to_json()["accounts"]
+            for d in a["dimensions"] + a["items"]}
+    a, b, c = rows["trust_right_thing"], rows["trust_guarded"], rows["trust_promises"]
+    if None in (rows["trust"], a, b, c):
+        return None
+    return (24 * rows["trust"] - 8 * a - 8 * b - 6 * c) / 2
+
+
+def test_item_mean_cannot_give_back_one_customers_score_by_differencing():
+    """The fourth customer's trust score (their mean of trust_right_thing and the reversed
+    trust_guarded: (1 + 2)/2) comes back from the consultant's means, not the vendor's."""
+    data = _differencing_data(fourth_answers_all=False)
+    assert _fourth_score(analyse(data, instrument(), workers=1)) == pytest.approx(1.5)
+    vendor = analyse(data, instrument(), workers=1, edition="vendor")
+    assert _fourth_score(vendor) is None
+    gaps = vendor.gaps.set_index("unit")
+    assert gaps.loc["trust_promises", "n_customer"] == 3  # its own group reaches the minimum
+    assert np.isnan(gaps.loc["trust_promises", "mean_customer"])
+    assert np.isnan(gaps.loc["trust_promises", "gap"])
+    assert gaps.loc["trust_promises", "test_note"] == "below_min_group"
+    assert gaps.loc["trust_promises", "mean_vendor"] == pytest.approx(14 / 3)  # staff: shown
+    # trust_guarded reversed (6 − x): the dimension mean itself stays.
+    assert gaps.loc["trust", "mean_customer"] == pytest.approx(
+        np.mean([(4 + 2 + 3) / 3, (3 + 3 + 4) / 3, (5 + 4 + 5) / 3, 1.5]))
+    assert not vendor.categories.query("unit == 'trust_promises' and side == 'customer'").shape[0]
+    complete = analyse(_differencing_data(fourth_answers_all=True), instrument(), workers=1,
+                       edition="vendor").gaps.set_index("unit")
+    assert complete["mean_customer"].notna().all()  # the same groups: nothing to withhold

@@ -62,5 +62,5 @@ def vendor_edition(full, min_group: int):
         counts=counts,
         portfolio=summarise(gaps, fully_shown(superior), stages[stages["median"].notna()],
                             scored, sources.instrument, trend),
-        categories=vendor_categories(full.categories, full.gaps, hidden, min_group),
+        categories=vendor_categories(full.categories, gaps),
         sources=None)
