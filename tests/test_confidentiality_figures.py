@@ -306,3 +306,21 @@ def test_item_mean_cannot_give_back_one_customers_score_by_differencing():
     complete = analyse(_differencing_data(fourth_answers_all=True), instrument(), workers=1,
                        edition="vendor").gaps.set_index("unit")
     assert complete["mean_customer"].notna().all()  # the same groups: nothing to withhold
+
+
+@pytest.mark.parametrize("edition", ["consultant", "vendor"])
+def test_account_pdf_says_withheld_roles_are_withheld(edition):
+    """Exact Engineering: three customers in three roles. The vendor PDF may neither count them
+    nor claim that no role is missing."""
+    from vocgap.reporting.render import account_pdf
+
+    from .test_confidentiality import meta
+    from .test_reports import pdf_text
+
+    data = analyse(wave(7, CURRENT), instrument(), edition=edition, workers=1).to_json()
+    exact = next(a for a in data["accounts"] if a["account"] == "Exact Engineering")
+    text = " ".join(pdf_text(account_pdf(meta(data), exact)).split())
+    if edition == "vendor":
+        assert "Missing: withheld; quartet positions missing: withheld." in text
+    else:
+        assert "Missing: purchasing; quartet positions missing: tech buyer." in text
