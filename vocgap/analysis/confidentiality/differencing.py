@@ -22,25 +22,19 @@ def differencing_sides(gaps: pd.DataFrame, units: pd.DataFrame, unit_info: dict,
     dimension_of = {u: i.dimension for u, i in unit_info.items()
                     if i.kind == "item" and i.dimension}
     items = answered[answered["unit"].isin(dimension_of)]
-    items = items.assign(dimension=items["unit"].map(dimension_of))
-    scored = answered[answered["unit"].isin(set(dimension_of.values()))][
-        ["account", "side", "unit", "respondent"]].rename(columns={"unit": "dimension"})
-    n_item = items.groupby(KEY, observed=True).size()
-    common = items.merge(scored, on=["account", "side", "dimension", "respondent"]).groupby(
-        KEY, observed=True).size().reindex(n_item.index, fill_value=0)
-    n_dimension = scored.groupby(["account", "side", "dimension"], observed=True).size()
-    dimension = pd.MultiIndex.from_arrays([
-        n_item.index.get_level_values("account"), n_item.index.get_level_values("side"),
-        n_item.index.get_level_values("unit").map(dimension_of)])
-    differ = (n_item.to_numpy() + n_dimension.reindex(dimension, fill_value=0).to_numpy()
-              - 2 * common.to_numpy())
-    exposed = n_item.index[too_small(differ, min_group)]
-    out = {}
-    for side in ("vendor", "customer"):
-        keys = pd.MultiIndex.from_arrays([gaps["account"].astype(str), [side] * len(gaps),
-                                          gaps["unit"].astype(str)])
-        wanted = pd.MultiIndex.from_arrays([exposed.get_level_values(0).astype(str),
-                                            exposed.get_level_values(1).astype(str),
-                                            exposed.get_level_values(2).astype(str)])
-        out[side] = keys.isin(wanted)
-    return out
+    items = items.assign(dimension=items["unit"].map(dimension_of).astype(object))
+    scored = answered[answered["unit"].isin(set(dimension_of.values()))]
+    person = ["account", "side", "respondent"]
+    has_score = pd.MultiIndex.from_frame(items[[*person, "dimension"]]).isin(
+        pd.MultiIndex.from_frame(scored[[*person, "unit"]]))
+    per_item = items.assign(common=has_score).groupby(KEY + ["dimension"], observed=True)[
+        "common"].agg(["size", "sum"]).reset_index()
+    n_dimension = scored.groupby(["account", "side", "unit"], observed=True).size().rename(
+        "n_dimension")
+    per_item = per_item.join(n_dimension, on=["account", "side", "dimension"])
+    differ = per_item["size"] + per_item["n_dimension"].fillna(0) - 2 * per_item["sum"]
+    exposed = per_item[too_small(differ, min_group)]
+    rows = pd.MultiIndex.from_frame(gaps[["account", "unit"]].astype(str))
+    return {side: rows.isin(pd.MultiIndex.from_frame(
+        exposed.loc[exposed["side"] == side, ["account", "unit"]].astype(str)))
+        for side in ("vendor", "customer")}
