@@ -58,7 +58,7 @@ def _agreement_data(guarded_answers: int) -> AnalysisInput:
     customers = [[2, 3, 4], [3, 3, 5], [2, 2, 4], [4, 3, 2], [3, 2, 5]]
     for side, people in (("vendor", staff), ("customer", customers)):
         for r, values in enumerate(people):
-            for i, (item, value) in enumerate(zip(TRUST, values, strict=True)):
+            for item, value in zip(TRUST, values, strict=True):
                 missing = side == "customer" and item == "trust_guarded" and r >= guarded_answers
                 rows.append(("Agreeing", side, f"{side}{r}", item,
                              np.nan if missing else float(value)))
@@ -107,8 +107,7 @@ def _shown_dimension_scores(data: AnalysisInput, tool, accounts_shown: set) -> p
     for dim in tool.dimensions:
         items = {i.id: i for i in tool.dimension_items(dim.id)}
         part = answers[answers["item"].isin(items)].dropna(subset=["value"]).copy()
-        flip = part["item"].map(lambda k: items[k].low + items[k].high if items[k].reverse
-                                else None)
+        flip = part["item"].map({k: i.low + i.high for k, i in items.items() if i.reverse})
         part["value"] = np.where(flip.notna(), flip - part["value"], part["value"])
         scores = part.groupby(["account", "respondent"])["value"].agg(["mean", "count"])
         scores = scores[scores["count"] >= math.ceil(len(items) / 2)]
