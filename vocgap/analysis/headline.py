@@ -300,7 +300,7 @@ def priorities(answers: pd.DataFrame, unit_scores: pd.DataFrame, gaps: pd.DataFr
             importance="mean", n_importance="count").reset_index()
         source = "stated"
     else:
-        importance = _derived_importance(answers, customers, instrument)
+        importance = derived_importance(answers, customers, instrument)
         source = "derived"
     frame = perf.merge(importance, on=[c for c in ("account", "unit") if c in importance],
                        how="left")
@@ -330,16 +330,18 @@ def order_priorities(frame: pd.DataFrame) -> pd.DataFrame:
                              na_position="last", kind="stable").reset_index(drop=True)
 
 
-def _derived_importance(answers, customers, instrument) -> pd.DataFrame:
-    """Spearman ρ of each dimension with likelihood to recommend (n ≥ 30), negatives set to 0."""
+def derived_importance(answers, customers, instrument) -> pd.DataFrame:
+    """Spearman ρ of each dimension with likelihood to recommend (n ≥ 30), negatives set to 0;
+    a respondent is matched within their account, since ids need only be unique there."""
     item = instrument.item_by_role("recommend")
     if item is None:
         return pd.DataFrame(columns=["unit", "importance"])
+    key = ["account", "respondent"]
     rec = answers[(answers["item"] == item.id) & (answers["side"] == "customer")].dropna(
-        subset=["value"]).set_index("respondent")["value"]
+        subset=["value"]).drop_duplicates(key).set_index(key)["value"]
     rows = []
     for unit, group in customers.groupby("unit", observed=True):
-        joined = group.set_index("respondent")["value"].to_frame("score").join(rec, how="inner")
+        joined = group.set_index(key)["value"].to_frame("score").join(rec, how="inner")
         if len(joined) >= 30 and joined["score"].nunique() > 1 and joined["value"].nunique() > 1:
             rho = stats.spearmanr(joined["score"], joined["value"]).statistic
             rows.append({"unit": unit, "importance": max(0.0, float(rho))})
