@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -48,3 +49,28 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+AXE = os.path.join(os.path.dirname(__file__), "a11y", "node_modules", "axe-core", "axe.min.js")
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """Inject axe-core (from npm, see tests/a11y) into the page and return its violations."""
+    if not os.path.exists(AXE):
+        missing(AXE, "`make install` runs npm ci in tests/a11y")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        with open(AXE, encoding="utf-8") as source:
+            page.evaluate(source.read())
+    return page.evaluate(AXE_RUN)
+
+
+def assert_accessible(page, where: str) -> None:
+    """Zero axe-core violations, with a message naming the page and each rule broken."""
+    found = axe_violations(page)
+    assert not found, f"{where} ({page.url}): " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in found)
