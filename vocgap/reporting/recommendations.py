@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
+from .findings import STAGE_NAMES as STAGES
+from .findings import an
+from .formatting import plural
 
 # What to do when the vendor overrates a dimension (a blind spot), per dimension.
 BLIND_SPOT_ADVICE = {
@@ -30,14 +32,12 @@ BLIND_SPOT_ADVICE = {
 }
 
 
-def _a(stage: str) -> str:
-    """'an interconnected', 'a basic'."""
-    word = stage.lower()
-    return ("an " if word[0] in "aeiou" else "a ") + word
+def _signed(value: float) -> str:
+    return f"{round(value):+d}".replace("-", "−")
 
 
 def _blind_spot(dim: dict) -> dict:
-    certainty = "" if dim.get("support") == "supported" else " (indicative: the sample is small)"
+    certainty = "" if dim.get("support") == "supported" else " (indicative: few answers)"
     return {"title": f"Blind spot: {dim['label'].lower()}{certainty}",
             "text": BLIND_SPOT_ADVICE[dim["unit"]], "source": dim["label"]}
 
@@ -65,8 +65,8 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
     if stage.get("gap") and stage["gap"] > 0 and "customer" in sides and "vendor" in sides:
         seen, believed = STAGES[sides["customer"]["median"]], STAGES[sides["vendor"]["median"]]
         out.append({"title": "Agree where the relationship really is",
-                    "text": f"The customer sees {_a(seen)} relationship where your team "
-                            f"sees {_a(believed)} one. Manage expectations before "
+                    "text": f"The customer sees {an(seen)} relationship where your team "
+                            f"sees {an(believed)} one. Manage expectations before "
                             "expanding scope, and plan the next stage together.",
                     "source": "relationship stages"})
     ranked = sorted((d for d in account.get("dimensions", []) if d.get("quadrant")),
@@ -76,9 +76,11 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
     out.extend(blind[:3])
     misread = [p for p in account.get("power_map", []) if p.get("misread_champion")]
     if misread:
+        counted = "counts as a champion says" if len(misread) == 1 else \
+            "counts as champions say"
         out.append({"title": "Re-map who drives change",
-                    "text": f"{len(misread)} contact(s) your team counts as champions describe "
-                            "themselves as resisting your offering. Check your access to real "
+                    "text": f"{plural(len(misread), 'contact')} your team {counted} they "
+                            "resist your offering. Check your access to real "
                             "champions and understand the blockers' legitimate concerns.",
                     "source": "relationship composition (power)"})
     coverage = account.get("coverage") or {}
@@ -98,9 +100,11 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
         gap = nps["vendor"]["nps"] - nps["customer"]["nps"]
         if gap >= 30:
             out.append({"title": "Recalibrate the recommend forecast",
-                        "text": f"Your team predicts a recommend score {round(gap)} points "
-                                "higher than the customer gives. Use the customer's own score "
-                                "in account planning.", "source": "likelihood to recommend"})
+                        "text": f"Your team predicts a Net Promoter Score of "
+                                f"{_signed(nps['vendor']['nps'])}; the customer's own is "
+                                f"{_signed(nps['customer']['nps'])}, on a scale from −100 to "
+                                "+100. Use the customer's own score in account planning.",
+                        "source": "likelihood to recommend"})
     out.extend(blind[3:])
     if not out:
         out.append({"title": "Views are aligned",

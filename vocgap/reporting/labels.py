@@ -1,0 +1,75 @@
+"""Direct labels for scatter charts, placed so that no two labels overlap.
+
+Each label tries positions around its point, nearest first, then further out with a leader
+line; the first position that overlaps no placed label, no other point and stays inside the
+axes wins. Deterministic and fast (a few ms for a dozen labels), unlike iterative repulsion.
+"""
+
+from __future__ import annotations
+
+from matplotlib.transforms import Bbox
+
+POINT_RADIUS = 4  # display pixels kept clear around every marker
+# (dx, dy) offsets in points and alignment; rings further out get a leader line.
+RING = [(6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 7, "center", "bottom"),
+        (0, -7, "center", "top"), (6, 6, "left", "bottom"), (-6, 6, "right", "bottom"),
+        (6, -6, "left", "top"), (-6, -6, "right", "top")]
+FAR = [1.0, 2.2, 3.4, 4.6, 6.0]
+
+
+def _overlaps(box: Bbox, others: list[Bbox]) -> float:
+    total = 0.0
+    for other in others:
+        width = min(box.x1, other.x1) - max(box.x0, other.x0)
+        height = min(box.y1, other.y1) - max(box.y0, other.y0)
+        if width > 0 and height > 0:
+            total += width * height
+    return total
+
+
+def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
+                 fontsize: float = 7.5) -> list[Bbox]:
+    """Annotate each point with its label without overlaps; returns the labels' boxes."""
+    if not points:
+        return []
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    centres = [ax.transData.transform(p) for p in points]
+    markers = [Bbox.from_extents(x - POINT_RADIUS, y - POINT_RADIUS, x + POINT_RADIUS,
+                                 y + POINT_RADIUS) for x, y in centres]
+    placed: list[Bbox] = []
+    order = sorted(range(len(points)), key=lambda i: (-centres[i][1], centres[i][0]))
+    for i in order:
+        best = None
+        for scale in FAR:
+            for dx, dy, ha, va in RING:
+                offset = (dx * scale, dy * scale)
+                note = ax.annotate(labels[i], points[i], xytext=offset,
+                                   textcoords="offset points", ha=ha, va=va,
+                                   fontsize=fontsize, annotation_clip=False)
+                box = note.get_window_extent(renderer)
+                inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                          and box.y1 <= frame.y1)
+                others = [m for j, m in enumerate(markers) if j != i]
+                cost = _overlaps(box, placed) + _overlaps(box, others) + (0 if inside else 1e6)
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, note, box, scale)
+                else:
+                    note.remove()
+                if cost == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, note, box, scale = best
+        if scale > 1.0:
+            note.arrow_patch = None
+            note.remove()
+            note = ax.annotate(labels[i], points[i], xytext=note.xyann,
+                               textcoords="offset points", ha=note.get_ha(), va=note.get_va(),
+                               fontsize=fontsize, annotation_clip=False,
+                               arrowprops={"arrowstyle": "-", "color": "#8a93a0",
+                                           "linewidth": 0.6, "shrinkA": 1, "shrinkB": 3})
+        placed.append(box)
+    return placed
