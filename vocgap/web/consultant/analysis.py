@@ -8,6 +8,9 @@ from flask import abort, render_template, request
 from ...collection.analysis_input import analyse_wave
 from ...extensions import db
 from ...models import Response, Study
+from ...reporting.findings import priority_rows
+from ...reporting.portfolio_summary import trend_rows, unranked
+from ...reporting.render import account_figures, dimension_names, portfolio_figures
 from . import bp, study_view
 from .people import study_account
 
@@ -50,7 +53,11 @@ def analysis(study: Study):
     data = study_analysis(study, edition)
     ids = {a.name: a.id for a in study.accounts}
     return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
-                           account_ids=ids, wave=study.current_wave)
+                           account_ids=ids, wave=study.current_wave,
+                           figures=portfolio_figures(data, fmt="svg"),
+                           unranked=unranked(data),
+                           accounts={a["account"]: a for a in data["accounts"]},
+                           trend=trend_rows(data["portfolio"], dimension_names(data)))
 
 
 @bp.get("/studies/<int:study_id>/analysis/accounts/<int:account_id>")
@@ -59,6 +66,9 @@ def account_analysis(study: Study, account_id: int):
     edition = requested_edition()
     data = study_analysis(study, edition)
     found = account_result(study, data, account_id)
+    meta = {"vendor": study.vendor.name, "account": found["account"]}
     return render_template("consultant/account_analysis.html", study=study, data=data,
                            account=found, account_id=account_id, edition=edition,
-                           wave=study.current_wave)
+                           wave=study.current_wave,
+                           figures=account_figures(meta, found, fmt="svg"),
+                           priorities=priority_rows(found))
