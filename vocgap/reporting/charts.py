@@ -137,7 +137,8 @@ def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
     fig, ax = plt.subplots(figsize=(5.4, 4.4))
     ax.axvline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-x")
     ax.axhline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-y")
-    ax.plot([low, high], [low, high], color=GRID, linestyle="--", linewidth=0.8)
+    ax.plot([low, high], [low, high], color=GRID, linestyle="--", linewidth=0.8,
+            scalex=False, scaley=False)
     points, labels, chart_points = [], [], {}
     used = []
     for row in rows:
@@ -157,8 +158,13 @@ def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
     if used:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False,
                   fontsize=7.5, handletextpad=0.2, columnspacing=0.8)
-    ax.set_xlim(low, high)
-    ax.set_ylim(low, high)
+    # Zoom to the data and the agree lines (never past the scale) so close marks separate.
+    values = [value for point in points for value in point] + [agree]
+    start = max(low, np.floor(min(values) * 2) / 2 - 0.5)
+    end = min(high, np.ceil(max(values) * 2) / 2 + 0.5)
+    ax.set_xlim(start, end)
+    ax.set_ylim(start, end)
+    ax.set_aspect("equal")
     ax.set_xlabel(f"Customers' score (dotted line: agree, {agree} and above)")
     ax.set_ylabel("Vendor staff's prediction")
     place_labels(fig, ax, points, labels)

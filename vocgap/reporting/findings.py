@@ -92,21 +92,18 @@ def direction_sentence(account: dict, vendor: str) -> str:
 def certainty_sentence(account: dict) -> str:
     """The number of supported and indicative gaps, and what each word means."""
     sure = how_sure(account)
-    material = sure["material"]
+    material, supported, indicative = sure["material"], sure["supported"], sure["indicative"]
     if not material:
         return ("No dimension shows a gap of more than half a standard deviation: the two views "
                 "broadly agree.")
     text = (f"{plural(len(material), 'dimension')} {'shows' if len(material) == 1 else 'show'} "
-            "a gap of more than half a standard deviation. ")
-    if sure["supported"]:
-        text += (f"{plural(len(sure['supported']), 'gap')} ({_names(sure['supported'])}) "
-                 f"{'is' if len(sure['supported']) == 1 else 'are'} supported: unlikely to be "
-                 "chance. ")
-    if sure["indicative"]:
-        text += (f"{plural(len(sure['indicative']), 'gap')} ({_names(sure['indicative'])}) "
-                 f"{'is' if len(sure['indicative']) == 1 else 'are'} indicative: the direction "
-                 "is clear in these answers, but we cannot tell from so few people whether it "
-                 "would hold with more.")
+            f"a gap of more than half a standard deviation: {len(supported)} supported and "
+            f"{len(indicative)} indicative. ")
+    if supported:
+        text += (f"Supported, unlikely to be chance: {_names(supported)}. ")
+    if indicative:
+        text += (f"Indicative, pointing one way but from too few answers to rule out chance: "
+                 f"{_names(indicative)}.")
     return text.strip()
 
 

@@ -64,12 +64,11 @@ def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
                 break
         _, note, box, scale = best
         if scale > 1.0:
-            note.arrow_patch = None
             note.remove()
             note = ax.annotate(labels[i], points[i], xytext=note.xyann,
                                textcoords="offset points", ha=note.get_ha(), va=note.get_va(),
                                fontsize=fontsize, annotation_clip=False,
-                               arrowprops={"arrowstyle": "-", "color": "#8a93a0",
-                                           "linewidth": 0.6, "shrinkA": 1, "shrinkB": 3})
+                               arrowprops={"arrowstyle": "-", "color": "#5b6472",
+                                           "linewidth": 0.6, "shrinkA": 1, "shrinkB": 2})
         placed.append(box)
     return placed

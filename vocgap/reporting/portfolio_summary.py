@@ -55,9 +55,18 @@ def stage_disagreements(data: dict, limit: int = 4) -> list[dict]:
     return rows[:limit]
 
 
+def ranking(data: dict) -> list[dict]:
+    """The ranking without withheld accounts, renumbered: a withheld account's place would
+    reveal its gap."""
+    withheld = {a["account"] for a in data.get("accounts", []) if a.get("confidential")}
+    rows = [r for r in data.get("portfolio", {}).get("ranking", []) if r["account"] not in
+            withheld]
+    return [dict(r, rank=number) for number, r in enumerate(rows, start=1)]
+
+
 def unranked(data: dict) -> list[str]:
     """Accounts the ranking leaves out (too few answers, or confidential in this edition)."""
-    ranked = {r["account"] for r in data.get("portfolio", {}).get("ranking", [])}
+    ranked = {r["account"] for r in ranking(data)}
     return [a["account"] for a in data.get("accounts", []) if a["account"] not in ranked]
 
 
@@ -87,15 +96,17 @@ def _join(names: list[str]) -> str:
 def first_actions(data: dict, vendor: str) -> list[dict]:
     """What to do first across the portfolio, most widespread finding first."""
     actions = []
+    compared = len(ranking(data))
     for spot in recurring_blind_spots(data, limit=2):
         if len(spot["accounts"]) < 2 and actions:
             break
         accounts = spot["accounts"]
+        where = (_join(accounts) if len(accounts) <= 3 else
+                 f"{len(accounts)} of the {compared} accounts compared")
         actions.append({
             "title": f"Close the {spot['label'].lower()} blind spot",
-            "text": (f"{vendor}'s team believes {spot['label'].lower()} goes well where "
-                     f"{len(accounts)} {'account does' if len(accounts) == 1 else 'accounts do'}"
-                     f" not agree ({_join(accounts)}). "
+            "text": (f"{vendor}'s team believes {spot['label'].lower()} goes well where the "
+                     f"customer does not agree: at {where}. "
                      + BLIND_SPOT_ADVICE.get(spot["unit"], ""))})
     stages = stage_disagreements(data)
     ahead = [s for s in stages if s["gap"] > 0]

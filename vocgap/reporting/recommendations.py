@@ -55,9 +55,10 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
         sup["share_vendor"] - sup["share_customer"] >= 0.3
     ):
         out.append({"title": "Close the delivery gap",
-                    "text": f"{round(100 * sup['share_vendor'])}% of your staff believe you "
-                            "deliver a superior experience; "
-                            f"{round(100 * sup['share_customer'])}% of the customer's people "
+                    "text": f"{sup['x_vendor']} of {sup['n_vendor']} of your staff "
+                            f"({round(100 * sup['share_vendor'])}%) believe you deliver a "
+                            f"superior experience; {sup['x_customer']} of {sup['n_customer']} "
+                            f"of the customer's people ({round(100 * sup['share_customer'])}%) "
                             "agree. Treat the customer's view as the measure of the experience.",
                     "source": "Bain & Company's delivery gap"})
     stage = account.get("stage") or {}

@@ -124,7 +124,7 @@ def portfolio_figures(data: dict, fmt: str = "png") -> dict:
     """The accounts × dimensions heat map, ranked accounts first; withheld accounts left out."""
     names = dimension_names(data)
     dims = [d["unit"] for d in data["portfolio"]["dimensions"]]
-    ranked = [r["account"] for r in data["portfolio"]["ranking"]]
+    ranked = [r["account"] for r in summary.ranking(data)]
     if not dims or not ranked:
         return {}
     grid = np.full((len(ranked), len(dims)), np.nan)
@@ -145,7 +145,7 @@ def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
             "blind_spots": summary.recurring_blind_spots(data),
             "stage_gaps": summary.stage_disagreements(data),
             "actions": summary.first_actions(data, meta["vendor"]),
-            "unranked": summary.unranked(data),
+            "unranked": summary.unranked(data), "ranking": summary.ranking(data),
             "trend": summary.trend_rows(portfolio, names),
             "withheld": [a for a in data["accounts"] if a.get("confidential")],
             "stages": findings.STAGE_NAMES,

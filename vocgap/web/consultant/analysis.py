@@ -9,7 +9,7 @@ from ...collection.analysis_input import analyse_wave
 from ...extensions import db
 from ...models import Response, Study
 from ...reporting.findings import priority_rows
-from ...reporting.portfolio_summary import trend_rows, unranked
+from ...reporting.portfolio_summary import ranking, trend_rows, unranked
 from ...reporting.render import account_figures, dimension_names, portfolio_figures
 from . import bp, study_view
 from .people import study_account
@@ -55,7 +55,7 @@ def analysis(study: Study):
     return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
                            account_ids=ids, wave=study.current_wave,
                            figures=portfolio_figures(data, fmt="svg"),
-                           unranked=unranked(data),
+                           unranked=unranked(data), ranking=ranking(data),
                            accounts={a["account"]: a for a in data["accounts"]},
                            trend=trend_rows(data["portfolio"], dimension_names(data)))
 
