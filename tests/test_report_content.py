@@ -255,3 +255,37 @@ def test_trend_reads_the_size_of_the_gap_not_its_sign():
         {"unit": "breadth", "previous_gap": 0.3, "gap": 0.302, "change": 0.002}]}, {})
     assert [r["direction"] for r in rows] == ["further apart", "closer together",
                                               "closer together", "unchanged"]
+
+
+def test_analysis_pages_show_the_report_charts_as_inline_svg(app):
+    """Do the consultant's analysis pages carry the reports' charts as escaped inline SVG, with
+    no script and no inline style for the CSP to block?"""
+    import sqlalchemy as sa
+
+    from vocgap.demo import DEMO_EMAIL, DEMO_PASSWORD
+    from vocgap.models import Account
+
+    from .test_analysis_web import login
+
+    study = demo(app)
+    account = db.session.scalar(sa.select(Account).where(Account.name == "Castellan Insurance"))
+    account.name = "Castellan <b>Insurance</b> $5"
+    db.session.commit()
+    client = app.test_client()
+    login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    base = f"/consultant/studies/{study.id}"
+    pages = {"portfolio": client.get(f"{base}/analysis/"),
+             "account": client.get(f"{base}/analysis/accounts/{account.id}"),
+             "report": client.get(f"{base}/reports/accounts/{account.id}.html")}
+    for name, response in pages.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, name
+        svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+        assert svgs, name
+        for svg in svgs:
+            assert "<script" not in svg and " style=" not in svg and "<style" not in svg
+        assert re.search(r'<div class="chart-svg" role="img" aria-label="[^"]{40,}"', html)
+    portfolio = pages["portfolio"].get_data(as_text=True)
+    assert "Castellan &lt;b&gt;Insurance&lt;/b&gt; $5" in portfolio  # the heat map's label
+    assert "<b>Insurance</b>" not in portfolio
+    assert len(re.findall(r'<g id="point:', pages["account"].get_data(as_text=True))) == 8

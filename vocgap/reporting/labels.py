@@ -32,6 +32,9 @@ def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
     """Annotate each point with its label without overlaps; returns the labels' boxes."""
     if not points:
         return []
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)  # place in the final layout; the labels then stay out of it
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     centres = [ax.transData.transform(p) for p in points]
@@ -63,6 +66,7 @@ def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
             if best[0] == 0:
                 break
         _, note, box, scale = best
+        note.set_in_layout(False)
         if scale > 1.0:
             note.remove()
             note = ax.annotate(labels[i], points[i], xytext=note.xyann,
@@ -70,5 +74,6 @@ def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
                                fontsize=fontsize, annotation_clip=False,
                                arrowprops={"arrowstyle": "-", "color": "#5b6472",
                                            "linewidth": 0.6, "shrinkA": 1, "shrinkB": 2})
+            note.set_in_layout(False)
         placed.append(box)
     return placed
