@@ -99,19 +99,25 @@ def dumbbell(rows: list[dict], low: int, high: int, vendor: str, account: str) -
     rows = [r for r in rows if r.get("mean_vendor") is not None or
             r.get("mean_customer") is not None]
     fig, ax = plt.subplots(figsize=(6.6, 0.36 * max(len(rows), 2) + 0.9))
-    for y, row in enumerate(reversed(rows)):
-        v, c = row.get("mean_vendor"), row.get("mean_customer")
-        if v is not None and c is not None:
-            ax.plot([c, v], [y, y], color=GRID, linewidth=3, zorder=1)
-        for mean, sd, n, colour, marker, dy in (
-                (c, row.get("sd_customer"), row.get("n_customer"), CUSTOMER, "o", -0.12),
-                (v, row.get("sd_vendor"), row.get("n_vendor"), VENDOR, "D", 0.12)):
-            if mean is None:
-                continue
-            interval = _mean_ci(mean, sd, n)
-            if interval:
-                ax.plot(interval, [y + dy, y + dy], color=colour, linewidth=1, alpha=0.7)
-            ax.scatter([mean], [y + dy], color=colour, marker=marker, s=30, zorder=3)
+    ordered = list(reversed(rows))
+    joined = [(y, r["mean_customer"], r["mean_vendor"]) for y, r in enumerate(ordered)
+              if r.get("mean_vendor") is not None and r.get("mean_customer") is not None]
+    if joined:  # one collection per kind of mark: far fewer artists to draw
+        ys, lows, highs = zip(*joined, strict=True)
+        ax.hlines(ys, lows, highs, color=GRID, linewidth=3, zorder=1)
+    for side, colour, marker, dy in (("customer", CUSTOMER, "o", -0.12),
+                                     ("vendor", VENDOR, "D", 0.12)):
+        marks = [(y + dy, r[f"mean_{side}"], _mean_ci(r[f"mean_{side}"], r.get(f"sd_{side}"),
+                                                       r.get(f"n_{side}")))
+                 for y, r in enumerate(ordered) if r.get(f"mean_{side}") is not None]
+        if not marks:
+            continue
+        spans = [(y, ci) for y, _, ci in marks if ci]
+        if spans:
+            ax.hlines([y for y, _ in spans], [ci[0] for _, ci in spans],
+                      [ci[1] for _, ci in spans], color=colour, linewidth=1, alpha=0.7)
+        ax.scatter([m for _, m, _ in marks], [y for y, _, _ in marks], color=colour,
+                   marker=marker, s=30, zorder=3)
     ax.set_yticks(range(len(rows)), [r["label"] for r in reversed(rows)])
     ax.set_xlim(low - 0.2, high + 0.2)
     ax.set_xticks(range(low, high + 1))
