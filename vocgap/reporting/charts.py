@@ -124,7 +124,7 @@ def dumbbell(rows: list[dict], low: int, high: int, vendor: str, account: str) -
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.scatter([], [], color=VENDOR, marker="D", label=f"{vendor} staff (prediction)")
     ax.scatter([], [], color=CUSTOMER, marker="o", label=f"{account} (actual)")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    fig.legend(loc="outside upper center", ncol=2, frameon=False)
     ax.set_xlabel("Mean score (lines: approximate 95% range of each mean)")
     pairs = [r for r in rows if r.get("gap") is not None]
     higher = sum(1 for r in pairs if r["gap"] > 0)
@@ -141,7 +141,7 @@ def dumbbell(rows: list[dict], low: int, high: int, vendor: str, account: str) -
 def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
     """Customer vs vendor score per dimension, lines at the analysis's agree value c*; each
     dimension drawn in the colour and shape of the quadrant the analysis gave it."""
-    fig, ax = plt.subplots(figsize=(5.4, 4.4))
+    fig, ax = plt.subplots(figsize=(6.0, 4.8))
     ax.axvline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-x")
     ax.axhline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-y")
     ax.plot([low, high], [low, high], color=GRID, linestyle="--", linewidth=0.8,
@@ -163,8 +163,8 @@ def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
         if category in used:
             ax.scatter([], [], color=colour, marker=marker, label=name)
     if used:
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False,
-                  fontsize=7.5, handletextpad=0.2, columnspacing=0.8)
+        fig.legend(loc="outside upper center", ncol=4, frameon=False, fontsize=7.5,
+                   handletextpad=0.2, columnspacing=0.8)
     # Zoom to the data and the agree lines (never past the scale) so close marks separate.
     values = [value for point in points for value in point] + [agree]
     start = max(low, np.floor(min(values) * 2) / 2 - 0.5)

@@ -43,6 +43,7 @@ def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)  # place in the final layout; the labels then stay out of it
+    ax.apply_aspect()  # an equal-aspect axes shrinks only when drawn: shrink it now
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     pixels_per_point = fig.dpi / 72
