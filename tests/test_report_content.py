@@ -289,3 +289,22 @@ def test_analysis_pages_show_the_report_charts_as_inline_svg(app):
     assert "Castellan &lt;b&gt;Insurance&lt;/b&gt; $5" in portfolio  # the heat map's label
     assert "<b>Insurance</b>" not in portfolio
     assert len(re.findall(r'<g id="point:', pages["account"].get_data(as_text=True))) == 8
+
+
+def test_numbers_stay_with_their_labels_and_plurals_agree():
+    """'p = .008' cannot break across lines, and counts take the right form of the noun."""
+    from vocgap.reporting.formatting import plural, pvalue
+    from vocgap.reporting.recommendations import recommendations
+
+    assert pvalue(0.008) == "p\u00a0=\u00a0.008" and pvalue(0.0001) == "p\u00a0<\u00a0.001"
+    assert [plural(n, "contact") for n in (0, 1, 2)] == [
+        "0\u00a0contacts", "1\u00a0contact", "2\u00a0contacts"]
+    one = {"status": "ok", "dimensions": [], "power_map": [{"misread_champion": True}]}
+    text = next(r["text"] for r in recommendations(one, 3) if r["title"] == "Re-map who drives "
+                "change")
+    assert text.startswith("1\u00a0contact your team counts as a champion says")
+    nps = {"status": "ok", "dimensions": [], "recommend": {"vendor": {"nps": 75.0},
+                                                           "customer": {"nps": -80.0}}}
+    text = next(r["text"] for r in recommendations(nps, 3) if "recommend" in r["title"])
+    assert "Net Promoter Score of +75; the customer's own is −80" in text
+    assert "155" not in text
