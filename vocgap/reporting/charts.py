@@ -141,7 +141,7 @@ def dumbbell(rows: list[dict], low: int, high: int, vendor: str, account: str) -
 def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
     """Customer vs vendor score per dimension, lines at the analysis's agree value c*; each
     dimension drawn in the colour and shape of the quadrant the analysis gave it."""
-    fig, ax = plt.subplots(figsize=(6.0, 4.8))
+    fig, ax = plt.subplots(figsize=(5.4, 4.4))
     ax.axvline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-x")
     ax.axhline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-y")
     ax.plot([low, high], [low, high], color=GRID, linestyle="--", linewidth=0.8,
@@ -172,6 +172,8 @@ def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
     ax.set_xlim(start, end)
     ax.set_ylim(start, end)
     ax.set_aspect("equal")
+    ax.set_xticks(range(int(np.ceil(start)), int(end) + 1))
+    ax.set_yticks(range(int(np.ceil(start)), int(end) + 1))
     ax.set_xlabel(f"Customers' score (dotted line: agree, {agree} and above)")
     ax.set_ylabel("Vendor staff's prediction")
     place_labels(fig, ax, points, labels)

@@ -42,7 +42,8 @@ def place_labels(fig, ax, points: list[tuple[float, float]], labels: list[str],
         return []
     engine = fig.get_layout_engine()
     if engine is not None:
-        engine.execute(fig)  # place in the final layout; the labels then stay out of it
+        engine.execute(fig)  # place in the final layout, then keep it: no second solve
+        fig.set_layout_engine("none")
     ax.apply_aspect()  # an equal-aspect axes shrinks only when drawn: shrink it now
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
