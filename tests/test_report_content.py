@@ -73,12 +73,12 @@ def test_chart_and_table_agree_for_every_dimension(demo_results):
         chart = dict(re.findall(r'<g id="point:([a-z_]+):([a-z-]+)"', html))
         assert chart == table, account["account"]
         for dim in findings.compared(account):
-            assert table[dim["unit"]] == dim["quadrant"].replace(" ", "-")
+            assert table[dim["unit"]] == dim["quadrant"].replace("_", "-")
         checked += len(table)
     assert checked >= 70
     castellan, _ = _account(demo_results, "Castellan Insurance")
     trust = next(d for d in castellan["dimensions"] if d["unit"] == "trust")
-    assert trust["quadrant"] == "shared weakness" and trust["mean_vendor"] > 3.5
+    assert trust["quadrant"] == "shared_weakness" and trust["mean_vendor"] > 3.5
 
 
 @pytest.mark.parametrize("name", ["Castellan Insurance", "Dunmore Steel", "Greywell Pharma"])

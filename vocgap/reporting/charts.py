@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from ..analysis import codes  # noqa: E402
 from .labels import place_labels  # noqa: E402
 
 # Okabe & Ito's colour-blind-safe palette; every category also has its own marker shape.
@@ -28,10 +29,10 @@ CUSTOMER = "#D55E00"
 INK = "#1d2430"
 GRID = "#d8dde5"
 QUADRANT_STYLE = {
-    "blind spot": ("#D55E00", "v", "Blind spot"),
-    "hidden strength": ("#0072B2", "^", "Hidden strength"),
-    "shared strength": ("#009E73", "o", "Shared strength"),
-    "shared weakness": ("#CC79A7", "s", "Shared weakness"),
+    codes.BLIND_SPOT: ("#D55E00", "v", "Blind spot"),
+    codes.HIDDEN_STRENGTH: ("#0072B2", "^", "Hidden strength"),
+    codes.SHARED_STRENGTH: ("#009E73", "o", "Shared strength"),
+    codes.SHARED_WEAKNESS: ("#CC79A7", "s", "Shared weakness"),
 }
 CONCENTRATE = "#D55E00"
 
@@ -154,7 +155,7 @@ def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
             continue
         colour, marker, _ = QUADRANT_STYLE[category]
         ax.scatter([c], [v], color=colour, marker=marker, s=34, zorder=3,
-                   gid=f"point:{row['unit']}:{category.replace(' ', '-')}")
+                   gid=f"point:{row['unit']}:{category.replace('_', '-')}")
         points.append((c, v))
         labels.append(row["label"])
         chart_points[row["unit"]] = category
@@ -230,7 +231,7 @@ def priority_matrix(rows: list[dict]) -> Chart:
         ax.axvline(p_mean, color=GRID)
         ax.axhline(i_mean, color=GRID)
         for p in points:
-            focus = p.get("quadrant") == "Concentrate here"
+            focus = p.get("quadrant") == codes.CONCENTRATE_HERE
             ax.scatter([p["performance"]], [p["importance"]], s=26, zorder=3,
                        color=CONCENTRATE if focus else INK, marker="v" if focus else "o")
             xy.append((p["performance"], p["importance"]))
@@ -242,7 +243,7 @@ def priority_matrix(rows: list[dict]) -> Chart:
     ax.set_xlabel("Performance (customers, 0–1)")
     ax.set_ylabel("Importance (0–1)")
     place_labels(fig, ax, xy, labels)
-    focus = [p["label"].lower() for p in points if p.get("quadrant") == "Concentrate here"]
+    focus = [p["label"].lower() for p in points if p.get("quadrant") == codes.CONCENTRATE_HERE]
     alt = ("Importance against performance for each dimension. " +
            (f"Concentrate here (important, performing below average): {', '.join(focus)}."
             if focus else "No dimension is both above-average in importance and below-average "

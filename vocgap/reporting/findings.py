@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..analysis import codes
 from ..instruments.model import Scale
 from .formatting import plural
 
 # The ±½-SD band the analysis classifies with (METHODS.md §6), used when a result predates the
 # ``band`` field; the quadrant lines always come from the dimension's own scale.
 DEFAULT_BAND = 0.5
-QUADRANTS = ("blind spot", "hidden strength", "shared strength", "shared weakness")
+QUADRANTS = (codes.BLIND_SPOT, codes.HIDDEN_STRENGTH, codes.SHARED_STRENGTH,
+             codes.SHARED_WEAKNESS)
 STAGE_NAMES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
 
@@ -62,12 +64,13 @@ def _names(dims: list[dict]) -> str:
 def how_sure(account: dict) -> dict:
     """How far apart and how sure: gaps that matter, split into supported and indicative."""
     dims = compared(account)
-    material = [d for d in dims if d.get("class") in ("over-estimation", "under-estimation")]
-    supported = [d for d in material if d.get("support") == "supported"]
-    indicative = [d for d in material if d.get("support") != "supported"]
-    over = [d for d in dims if d.get("class") == "over-estimation"]
-    under = [d for d in dims if d.get("class") == "under-estimation"]
-    agree = [d for d in dims if d.get("class") == "agreement"]
+    material = [d for d in dims if d.get("class") in (codes.OVER_ESTIMATION,
+                                                      codes.UNDER_ESTIMATION)]
+    supported = [d for d in material if d.get("support") == codes.SUPPORTED]
+    indicative = [d for d in material if d.get("support") != codes.SUPPORTED]
+    over = [d for d in dims if d.get("class") == codes.OVER_ESTIMATION]
+    under = [d for d in dims if d.get("class") == codes.UNDER_ESTIMATION]
+    agree = [d for d in dims if d.get("class") == codes.AGREEMENT]
     return {"dimensions": len(dims), "material": material, "supported": supported,
             "indicative": indicative, "over": over, "under": under, "agreement": agree,
             "tested": sum(1 for d in dims if d.get("p_value") is not None)}
@@ -110,10 +113,11 @@ def certainty_sentence(account: dict) -> str:
 def superior_counts(account: dict) -> dict | None:
     """'3 of 4 of your team vs 0 of 5 customers' for the superior-experience headline."""
     sup = account.get("superior_experience")
-    if not sup or sup.get("n_vendor") is None or sup.get("n_customer") is None:
+    if not sup or any(sup.get(k) is None for k in ("x_vendor", "n_vendor", "x_customer",
+                                                    "n_customer")):
         return None
-    return {"vendor": f"{sup['x_vendor']} of {sup['n_vendor']}",
-            "customer": f"{sup['x_customer']} of {sup['n_customer']}"}
+    return {"vendor": f"{sup['x_vendor']:.0f} of {sup['n_vendor']}",
+            "customer": f"{sup['x_customer']:.0f} of {sup['n_customer']}"}
 
 
 def widest(account: dict) -> dict | None:
@@ -146,12 +150,12 @@ def respondents_phrase(account: dict, vendor: str) -> str:
 def status_phrase(account: dict) -> str:
     """The account's data status in words an executive can read (never a status code)."""
     status = account.get("status") or ""
-    if status.startswith("thin"):
+    if status.startswith(codes.THIN):
         return ("Only one person answered on at least one side: read the comparisons as one "
                 "person's view.")
-    if status == "insufficient data":
+    if status.startswith(codes.INSUFFICIENT_DATA) or status.startswith("insufficient"):
         return "Too few usable answers to compare the two views yet."
-    if status.startswith("counts only"):
+    if status.startswith(codes.COUNTS_ONLY) or status.startswith("counts"):
         return "Fewer answers than the confidentiality minimum on a side: counts only."
     return ""
 

@@ -6,6 +6,7 @@ Everything is counted from the analysis result's own classes; nothing is re-deri
 
 from __future__ import annotations
 
+from ..analysis import codes
 from .findings import STAGE_NAMES, an
 from .recommendations import BLIND_SPOT_ADVICE
 
@@ -30,7 +31,7 @@ def recurring_blind_spots(data: dict, limit: int = 3) -> list[dict]:
     found: dict[str, dict] = {}
     for account in data.get("accounts", []):
         for dim in account.get("dimensions", []):
-            if dim.get("quadrant") == "blind spot":
+            if dim.get("quadrant") == codes.BLIND_SPOT:
                 entry = found.setdefault(dim["unit"], {"unit": dim["unit"],
                                                        "label": dim["label"], "accounts": [],
                                                        "gaps": []})
