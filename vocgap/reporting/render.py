@@ -14,6 +14,7 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..analysis import codes
 from ..paths import TEMPLATES_DIR
 from . import charts, findings
 from . import portfolio_summary as summary
@@ -98,8 +99,8 @@ def account_summary(meta: dict, account: dict) -> dict:
             "stage_vendor": sides.get("vendor", {}).get("median"),
             "direction": findings.direction_sentence(account, meta["vendor"]),
             "certainty": findings.certainty_sentence(account),
-            "blind": ", ".join(d["label"].lower() for d in groups["blind spot"]),
-            "hidden": ", ".join(d["label"].lower() for d in groups["hidden strength"]),
+            "blind": ", ".join(d["label"].lower() for d in groups[codes.BLIND_SPOT]),
+            "hidden": ", ".join(d["label"].lower() for d in groups[codes.HIDDEN_STRENGTH]),
             "untested": ", ".join(d["label"] for d in untested)}
 
 
