@@ -6,11 +6,10 @@ import sqlalchemy as sa
 from flask import abort, render_template, request
 
 from ...collection.analysis_input import analyse_wave
+from ...collection.progress import participant_statuses, status_counts, study_progress, totals
 from ...extensions import db
-from ...models import Response, Study
-from ...reporting.findings import priority_rows
-from ...reporting.portfolio_summary import ranking, trend_rows, unranked
-from ...reporting.render import account_figures, dimension_names, portfolio_figures
+from ...models import Participant, Response, Study
+from ...reporting.render import account_figures, portfolio_figures
 from . import bp, study_view
 from .people import study_account
 
@@ -52,12 +51,20 @@ def analysis(study: Study):
     edition = requested_edition()
     data = study_analysis(study, edition)
     ids = {a.name: a.id for a in study.accounts}
+    wave = study.current_wave
     return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
-                           account_ids=ids, wave=study.current_wave,
-                           figures=portfolio_figures(data, fmt="svg"),
-                           unranked=unranked(data), ranking=ranking(data),
-                           accounts={a["account"]: a for a in data["accounts"]},
-                           trend=trend_rows(data["portfolio"], dimension_names(data)))
+                           account_ids=ids, wave=wave,
+                           progress_totals=totals(study_progress(study, wave)),
+                           counts=status_counts(participant_statuses(study, wave)),
+                           figures=portfolio_figures(data, fmt="svg"))
+
+
+def contact_names(study: Study, edition: str) -> dict[int, str]:
+    """Customer contacts by name for the consultant edition; the vendor edition names nobody."""
+    if edition != "consultant":
+        return {}
+    return dict(db.session.execute(sa.select(Participant.id, Participant.name).where(
+        Participant.study_id == study.id, Participant.side == "customer")).all())
 
 
 @bp.get("/studies/<int:study_id>/analysis/accounts/<int:account_id>")
@@ -69,6 +76,5 @@ def account_analysis(study: Study, account_id: int):
     meta = {"vendor": study.vendor.name, "account": found["account"]}
     return render_template("consultant/account_analysis.html", study=study, data=data,
                            account=found, account_id=account_id, edition=edition,
-                           wave=study.current_wave,
-                           figures=account_figures(meta, found, fmt="svg"),
-                           priorities=priority_rows(found))
+                           wave=study.current_wave, contacts=contact_names(study, edition),
+                           figures=account_figures(meta, found, fmt="svg"))
