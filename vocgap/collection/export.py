@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..instruments import Instrument
-from ..instruments.forms import choices_for
 from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
+from .forms import choices_for
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..instruments import Instrument, Section
-from ..instruments.forms import (
+from ..instruments.loader import render_wording
+from ..models import Account, Participant, Response
+from .forms import (
     DONT_KNOW,
     Contact,
     Question,
@@ -19,8 +21,6 @@ from ..instruments.forms import (
     power_map_field,
     section_questions,
 )
-from ..instruments.loader import render_wording
-from ..models import Account, Participant, Response
 
 
 @dataclass

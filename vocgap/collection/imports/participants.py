@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from ...extensions import db
 from ...models import Account, Participant, Study
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
-from ...studies import add_participant
+from ..studies import add_participant
 from .common import ImportFailed, ImportReport, RowError, cell, decode, read_rows, require_columns
 
 COLUMNS = ["account", "name", "email", "side", "role", "quartet", "function", "accounts"]

@@ -11,7 +11,7 @@ import yaml
 from ...extensions import db
 from ...instruments import Instrument
 from ...models import Answer, Participant, Response, Study, Wave, utcnow
-from ...studies import add_participant
+from ..studies import add_participant
 from ..values import InvalidValue, coerce_value
 from .common import ImportFailed, ImportReport, RowError, cell, decode, read_rows, require_columns
 

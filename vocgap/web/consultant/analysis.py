@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, render_template, request
 
-from ...collection.analysis_input import analyse_wave
 from ...extensions import db
+from ...findings import analyse_wave
 from ...models import Response, Study
 from . import bp, study_view
 from .people import study_account

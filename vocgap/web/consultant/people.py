@@ -9,10 +9,10 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from ...collection.progress import submitted_pairs
+from ...collection.studies import add_participant
 from ...collection.tokens import current_token, issue_token, survey_link
 from ...extensions import db
 from ...models import Account, Invitation, Participant, Study, utcnow
-from ...studies import add_participant
 from . import bp, study_view
 from .forms import AccountForm, ActionForm, ParticipantForm
 

@@ -15,6 +15,7 @@ from flask_login import login_required
 from ...models import Study
 from ...reporting.batch import Job, plan_jobs, render_isolated, run_batch
 from ...reporting.fetcher import ASSETS
+from ...reporting.queue import ReportQueue, report_queue
 from ...reporting.render import account_context, portfolio_context, render_html, slug
 from ...reporting.study_reports import report_meta
 from . import bp, study_view
@@ -30,7 +31,7 @@ def reports(study: Study):
     edition = requested_edition()
     return render_template("consultant/reports.html", study=study, edition=edition,
                            accounts=study.accounts, data=study_analysis(study, edition),
-                           queue=bool(current_app.config.get("QUEUE_URL")), action=ActionForm())
+                           queue=report_queue(current_app) is not None, action=ActionForm())
 
 
 @bp.get("/studies/<int:study_id>/reports/accounts/<int:account_id>.<any(pdf, html):fmt>")
@@ -91,35 +92,30 @@ def _batch_folder(study: Study, batch: str) -> Path:
 @study_view
 def queue_batch(study: Study):
     """Hand every report of the study to the queue workers (needs VOCGAP_QUEUE_URL)."""
-    from ...reporting import queue
-
-    url = current_app.config.get("QUEUE_URL")
-    if not url or not ActionForm().validate_on_submit():
+    queue = report_queue(current_app)
+    if queue is None or not ActionForm().validate_on_submit():
         abort(400)
     edition = requested_edition()
     data = study_analysis(study, edition)
     meta = report_meta(study, study.current_wave, edition)
     batch = uuid.uuid4().hex[:12]
     jobs = plan_jobs(data, meta, _batch_folder(study, batch))
-    queue.enqueue(jobs, url, batch=batch, owner=str(study.id))
+    queue.enqueue(jobs, batch=batch, owner=str(study.id))
     return redirect(url_for("consultant.batch", study_id=study.id, batch=batch))
 
 
-def _own_batch(study: Study, batch: str) -> str:
-    from ...reporting import queue
-
-    url = current_app.config.get("QUEUE_URL")
-    if not url or not BATCH_ID.match(batch) or queue.owner(batch, url) != str(study.id):
+def _own_batch(study: Study, batch: str) -> ReportQueue:
+    """The app's queue, when the batch exists and belongs to this study; 404 otherwise."""
+    queue = report_queue(current_app)
+    if queue is None or not BATCH_ID.match(batch) or queue.owner(batch) != str(study.id):
         abort(404)
-    return url
+    return queue
 
 
 @bp.get("/studies/<int:study_id>/reports/batches/<batch>")
 @study_view
 def batch(study: Study, batch: str):
-    from ...reporting import queue
-
-    state = queue.status(batch, _own_batch(study, batch))
+    state = _own_batch(study, batch).status(batch)
     files = [Path(p).name for p in state.finished]
     return render_template("consultant/batch.html", study=study, batch=batch, state=state,
                            files=files)

@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 
 from ...collection.invitations import send_batch
 from ...collection.progress import study_progress, totals
+from ...collection.studies import close_wave, create_study, open_wave
 from ...extensions import db
 from ...instruments import available_instruments, find_instrument
 from ...models import Invitation, Study, StudyMember
-from ...studies import close_wave, create_study, open_wave
 from . import bp, study_view
 from .forms import ActionForm, StudyForm, WaveForm
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from ..analysis import AnalysisInput, analyse
-from ..extensions import db
-from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
+from .analysis import AnalysisInput, analyse
+from .extensions import db
+from .models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
 
 
 def load_wave(study: Study, wave: Wave) -> AnalysisInput:

@@ -8,9 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
-from ..collection.values import InvalidValue, coerce_value
-from .loader import render_wording
-from .model import Item, Section
+from ..instruments.loader import render_wording
+from ..instruments.model import Item, Section
+from .values import InvalidValue, coerce_value
 
 DONT_KNOW = "dk"
 POWER_MAP_KINDS = ("support", "influence")
