@@ -18,7 +18,6 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from ..instruments import Instrument
 
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 CUSTOMER_ROLES = ("executive", "middle_management", "operational_user", "purchasing")
 QUARTET = ("business_user", "business_buyer", "tech_user", "tech_buyer")
 ALPHA = 0.05

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pandas as pd
 import sqlalchemy as sa
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..instruments import Instrument
 from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
-from .forms import choices_for
+from .values import value_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,17 +98,8 @@ def _label(instrument: Instrument, item_id: str, value, text) -> str:
         item = instrument.item(item_id)
     except KeyError:
         return text or ""
-    if item.type == "open_text":
-        return text or ""
-    labels = {c.value: c.label for c in choices_for(item, {"vendor": "{vendor}",
-                                                            "account": "{account}"})}
-    if item.type == "multiple_choice":
-        return "; ".join(labels.get(v, v) for v in json.loads(text or "[]"))
-    if text is not None:
-        return labels.get(text, text)
-    if value is None or pd.isna(value):
-        return "Don't know / not applicable"
-    return labels.get(str(int(value)), str(value))
+    return value_label(item, None if value is None or pd.isna(value) else float(value), text,
+                       {"vendor": "{vendor}", "account": "{account}"})
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

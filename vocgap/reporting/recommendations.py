@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
+from ..instruments import STAGES
 
 # What to do when the vendor overrates a dimension (a blind spot), per dimension.
 BLIND_SPOT_ADVICE = {

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..instruments import STAGES, agree_min
 from ..paths import TEMPLATES_DIR
 from . import charts
 from .fetcher import SCHEME, PackagedFetcher
@@ -20,7 +21,6 @@ from .formatting import FILTERS
 from .recommendations import recommendations
 
 RENDER_SECONDS = 60
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
 
 class RenderTimeout(RuntimeError):
@@ -60,12 +60,12 @@ def account_context(meta: dict, account: dict) -> dict:
     # The instrument's dimension scale, as the analysis reports it (1–5 for the default one).
     low, high = next(((d["scale_low"], d["scale_high"]) for d in account.get("dimensions", [])
                       if d.get("scale_low") is not None), (1, 5))
-    agree_min = (low + high) // 2 + 1
+    threshold = agree_min(low, high)
     figures = {}
     if dims:
         figures["dumbbell"] = data_uri(charts.dumbbell(dims, low, high))
         if any(d.get("gap") is not None for d in dims):
-            figures["quadrant"] = data_uri(charts.quadrant(dims, agree_min, low, high))
+            figures["quadrant"] = data_uri(charts.quadrant(dims, threshold, low, high))
     priorities = [dict(p, label=_dimension_name(account, p["unit"]))
                   for p in account.get("priorities", [])]
     if any(p.get("I") is not None for p in priorities):
