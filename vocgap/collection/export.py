@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import sqlalchemy as sa
 
 from ..extensions import db
 from ..instruments import Instrument
-from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
+from ..models import Answer, PowerMapRating, Response, Study, Wave
+from .store import submitted_responses
 from .values import value_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,15 +43,7 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
     """One row per answer, with everything needed to analyse it without the database."""
     wave = wave or study.current_wave
     instrument = wave.instrument
-    status = ["submitted", "draft"] if include_drafts else ["submitted"]
-    base = (sa.select(Response.id.label("response_id"), Account.name.label("account"),
-                      Account.segment, Account.key_account, Participant.side,
-                      Participant.id.label("respondent_id"), Participant.name.label("respondent"),
-                      Participant.role, Participant.quartet, Participant.function,
-                      Response.source, Response.submitted_at)
-            .join(Account, Account.id == Response.account_id)
-            .join(Participant, Participant.id == Response.participant_id)
-            .where(Response.wave_id == wave.id, Response.status.in_(status)))
+    base = submitted_responses(wave, include_drafts=include_drafts)
     answers = pd.DataFrame(db.session.execute(
         base.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                          Answer.value_text, Answer.dont_know)
