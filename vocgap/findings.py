@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from .analysis import AnalysisInput, analyse
+from .analysis import Analysis, AnalysisInput, analyse
 from .collection.store import submitted_responses
 from .extensions import db
 from .models import Answer, Participant, PowerMapRating, Response, Study, Wave
@@ -42,12 +42,11 @@ def load_wave(study: Study, wave: Wave) -> AnalysisInput:
                               "key_account": a.key_account, "crm_stage": a.crm_stage}
                              for a in study.accounts],
                             columns=["account", "segment", "key_account", "crm_stage"])
-    return AnalysisInput(answers, respondents.reset_index(drop=True),
-                         ratings, accounts)
+    return AnalysisInput(answers, respondents.reset_index(drop=True), ratings, accounts)
 
 
 def analyse_wave(study: Study, wave: Wave | None = None, *, edition: str = "consultant",
-                 workers: int | None = None):
+                 workers: int | None = None) -> Analysis:
     """The full analysis of a wave, with the previous wave for trends when there is one."""
     wave = wave or study.current_wave
     earlier = [w for w in study.waves if w.number < wave.number]
