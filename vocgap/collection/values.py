@@ -11,12 +11,11 @@ import math
 from dataclasses import dataclass
 
 from ..instruments.loader import render_wording
-from ..instruments.model import Item
+from ..instruments.model import DONT_KNOW_LABEL, Item
 
-DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "n/a", "na", "not applicable",
-                   "don't know / not applicable"}
 DONT_KNOW = "dk"  # the form value of the "don't know" choice
-DONT_KNOW_LABEL = "Don't know / not applicable"
+DONT_KNOW_WORDS = {DONT_KNOW, "don't know", "dont know", "n/a", "na", "not applicable",
+                   DONT_KNOW_LABEL.lower()}
 
 
 @dataclass(frozen=True)

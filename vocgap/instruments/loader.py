@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from .item_rules import ID_PATTERN, Catalogue, ItemPlan, check_item
-from .model import Dimension, Instrument, Item, Scale, Section
+from .model import DONT_KNOW_LABEL, Dimension, Instrument, Item, Scale, Section
 
 SECTION_KEYS = {"id", "title", "title_vendor", "intro_customer", "intro_vendor", "items"}
 
@@ -150,7 +150,7 @@ class _Builder:
                         labels[point] = str(label)
             dont_know = spec.get("dont_know")
             if dont_know is True:
-                dont_know = "Don't know / not applicable"
+                dont_know = DONT_KNOW_LABEL
             out[str(sid)] = Scale(str(sid), lo, hi, labels, str(dont_know) if dont_know else None)
         return out
 

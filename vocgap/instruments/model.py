@@ -21,6 +21,9 @@ SCALED_TYPES = frozenset({"agreement", "likelihood", "importance"})
 # The relationship stages from least to most intertwined; a stage item scores them 0, 1, 2, 3.
 STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
+# What a scale's "don't know" option says unless the instrument words it otherwise.
+DONT_KNOW_LABEL = "Don't know / not applicable"
+
 # Items the analysis looks for by purpose rather than by id, so a consultant may rename them.
 ROLES = (
     "superior_experience",
