@@ -3,6 +3,8 @@ the queue setting and the database check each have one definition that every use
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask_migrate import upgrade
 
@@ -17,13 +19,13 @@ from vocgap.collection.values import (
     value_label,
 )
 from vocgap.database import database_ok, migrations_current
-from vocgap.findings import load_wave
+from vocgap.findings import analyse_wave, load_wave
 from vocgap.instruments import STAGES, agree_min
 from vocgap.reporting.queue import report_queue
 
 from .factories import gen_study, gen_user
 from .helpers import csrf_from
-from .test_analysis_web import login
+from .test_analysis_web import DEMO_EMAIL, DEMO_PASSWORD, demo, login
 from .test_mail_and_export import _answered, study  # noqa: F401  (fixture)
 from .test_migrations_and_demo import _empty_database
 
@@ -125,3 +127,20 @@ def test_database_check_names_the_error_class_when_unreachable(app_config, tmp_p
     with broken.app_context():
         ok, detail = database_ok()
     assert not ok and detail == "OperationalError"
+
+
+def test_pages_and_reports_name_stages_from_the_one_list(app):
+    """Do the analysis page and the account report name each side's stage from STAGES?"""
+    built = demo(app)
+    client = app.test_client()
+    login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    result = analyse_wave(built, workers=1).to_json()
+    account = next(a for a in built.accounts if a.name == "Dunmore Steel")
+    found = next(a for a in result["accounts"] if a["account"] == account.name)
+    seen = {side: STAGES[s["median"]] for side, s in found["stage"]["sides"].items()}
+    page = client.get(f"/consultant/studies/{built.id}/analysis/accounts/{account.id}")
+    rows = re.findall(r"<tr><td>(Customers|Vendor prediction)</td><td>([^<]*)</td>",
+                      page.get_data(as_text=True))
+    assert dict(rows) == {"Customers": seen["customer"], "Vendor prediction": seen["vendor"]}
+    report = client.get(f"/consultant/studies/{built.id}/reports/accounts/{account.id}.html")
+    assert " / ".join(STAGES) in report.get_data(as_text=True)
