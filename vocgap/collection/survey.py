@@ -76,13 +76,12 @@ def stored_form_data(response: Response | None) -> dict[str, object]:
         value = form_value(StoredValue(answer.value_num, answer.value_text, answer.dont_know))
         if value is not None:
             data[answer.item_id] = value
-    instrument = response.wave.instrument
     for rating in response.power_map:
         for kind in ("support", "influence"):
             score = getattr(rating, kind)
             if score is not None:
-                data[f"pm_{rating.contact_id}_{kind}"] = option_value(
-                    instrument.item_by_role(f"stance_{kind}"), score)
+                item = response.wave.instrument.item_by_role(f"stance_{kind}")
+                data[f"pm_{rating.contact_id}_{kind}"] = option_value(item, score)
     return data
 
 
