@@ -1,4 +1,4 @@
-"""The item rules: each concern reported once, in a fixed order, and odd YAML never crashes."""
+"""Item and scale rules: each concern reported once, in a fixed order; odd YAML never crashes."""
 
 from __future__ import annotations
 
@@ -67,3 +67,25 @@ def test_every_rule_is_small_and_documents_its_concern_by_name():
     """Is each rule a named function of its own (one concern each), run exactly once?"""
     names = [rule.__name__ for rule in ITEM_RULES]
     assert len(names) == len(set(names)) >= 10
+
+
+@pytest.mark.parametrize("bounds, problem", [
+    ("{min: 1, max: true}", "min and max must be whole numbers"),
+    ("{min: false, max: 5}", "min and max must be whole numbers"),
+    ("{min: 1, max: 1.5}", "min and max must be whole numbers"),
+    ("{min: 5, max: 1}", "needs min < max and at most 11 points (got 5..1)"),
+    ("{min: 0, max: 11}", "needs min < max and at most 11 points (got 0..11)"),
+])
+def test_scale_bounds_are_whole_numbers_in_a_sensible_range(bounds, problem):
+    """Is a yes/no or fractional bound refused, rather than read as the number 1 or 0?"""
+    text = broken("").replace("agree5: {min: 1, max: 5, labels: {1: Strongly disagree, "
+                              "5: Strongly agree}, dont_know: true}", f"odd: {bounds}")
+    assert f"line 5, scale 'odd': {problem}" in problems(text)
+
+
+def test_stray_scale_labels_are_each_reported():
+    text = broken("").replace("labels: {1: Strongly disagree, 5: Strongly agree}",
+                              "labels: {0: Nothing, 1: Low, 6: Beyond}")
+    assert [p for p in problems(text) if "scale" in p] == [
+        "line 5, scale 'agree5': label for 0 is outside 1..5",
+        "line 5, scale 'agree5': label for 6 is outside 1..5"]

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 
 from .item_rules import ID_PATTERN, Catalogue, ItemPlan, check_item
-from .model import DONT_KNOW_LABEL, Dimension, Instrument, Item, Scale, Section
+from .model import Dimension, Instrument, Item, Scale, Section
+from .scale_rules import ScalePlan, check_scale
 
 SECTION_KEYS = {"id", "title", "title_vendor", "intro_customer", "intro_vendor", "items"}
 
@@ -122,6 +123,7 @@ class _Builder:
         )
 
     def scales(self, raw: Any) -> dict[str, Scale]:
+        """Each well-formed scale by id; problems with any scale are reported (see .scale_rules)."""
         out: dict[str, Scale] = {}
         if not isinstance(raw, dict):
             self.fail(raw, "scales", "must be a mapping of scale id to definition")
@@ -131,27 +133,11 @@ class _Builder:
             if not isinstance(spec, dict):
                 self.fail(raw, where, "must be a mapping with min, max and labels")
                 continue
-            lo, hi = spec.get("min"), spec.get("max")
-            if not isinstance(lo, int) or not isinstance(hi, int) or isinstance(lo, bool):
-                self.fail(spec, where, "min and max must be whole numbers")
-                continue
-            if not lo < hi or hi - lo > 10:
-                self.fail(spec, where, f"needs min < max and at most 11 points (got {lo}..{hi})")
-                continue
-            labels_raw = spec.get("labels") or {}
-            labels: dict[int, str] = {}
-            if not isinstance(labels_raw, dict):
-                self.fail(spec, where, "labels must map scale points to text")
-            else:
-                for point, label in labels_raw.items():
-                    if not isinstance(point, int) or not lo <= point <= hi:
-                        self.fail(spec, where, f"label for {point!r} is outside {lo}..{hi}")
-                    else:
-                        labels[point] = str(label)
-            dont_know = spec.get("dont_know")
-            if dont_know is True:
-                dont_know = DONT_KNOW_LABEL
-            out[str(sid)] = Scale(str(sid), lo, hi, labels, str(dont_know) if dont_know else None)
+            scale, problems = check_scale(ScalePlan.read(sid, spec))
+            for problem in problems:
+                self.fail(spec, where, problem)
+            if scale is not None:
+                out[scale.id] = scale
         return out
 
     def dimensions(self, raw: Any) -> list[Dimension]:
