@@ -69,10 +69,27 @@ def violations(layer: str) -> list[str]:
     return out
 
 
+# Known arrows pointing the wrong way, each with the reason and who moves it. An entry that no
+# longer occurs fails the test, so the list can only shrink.
+TOLERATED = {
+    "vocgap.collection.imports.long_file imports vocgap.analysis":
+        "issue 12's file reader builds the analysis' AnalysisInput; it belongs in a service "
+        "above analysis (like vocgap.findings), the reader returning plain frames",
+    "vocgap.collection.imports.long_file imports vocgap.analysis.AnalysisInput":
+        "the same import, named",
+}
+
+
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_layers_only_import_downwards(layer):
     """Does each layer stay free of the layers above it (and the ground floors of frameworks)?"""
-    assert violations(layer) == []
+    assert [v for v in violations(layer) if v not in TOLERATED] == []
+
+
+def test_tolerated_arrows_still_exist():
+    """Is every tolerated wrong-way import still there (remove its entry once it is moved)?"""
+    found = {v for layer in FORBIDDEN for v in violations(layer)}
+    assert sorted(set(TOLERATED) - found) == []
 
 
 def test_the_scanner_sees_relative_and_nested_imports():

@@ -33,7 +33,7 @@ def test_one_broken_item_lists_every_problem_in_rule_order():
         "line 18, item 'Bad': missing mirror wording ('mirror')",
         "line 18, item 'Bad': a likelihood item needs a 0-10 scale, not 1-5",
         "line 18, item 'Bad': reverse must be true or false",
-        "line 18, item 'Bad': max_length must be a whole number from 1 to 10000",
+        "line 18, item 'Bad': max_length must be a whole number from 1 to 100000",
     ]
 
 

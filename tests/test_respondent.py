@@ -119,7 +119,7 @@ def test_pages_cover_every_item_type_with_accessible_markup(client, setup, instr
     for item in customer_items:
         assert f'name="{item.id}"' in everything, item.id
     assert "Don&#39;t know / not applicable" in everything or "Don't know" in everything
-    assert 'maxlength="2000"' in everything
+    assert 'maxlength="20000"' in everything
     assert "Interconnected" in everything and "A true partnership" in everything
 
 
@@ -174,10 +174,15 @@ def test_oversized_and_nul_text(client, setup):
     url = page_url(setup["globex"], last)
     html = client.get(url).get_data(as_text=True)
     assert 'name="one_thing"' in html
-    too_long = post_page(client, url, {"one_thing": "x" * 2500, "best_thing": "Fine"})
+    too_long = post_page(client, url, {"one_thing": "x" * 20_001, "best_thing": "Fine"})
     assert too_long.status_code == 422
     body = too_long.get_data(as_text=True)
-    assert "the limit is 2000" in body
+    assert "the limit is 20000" in body
+    assert 'maxlength="20000"' in html
+    long = "Ä long answer. " * 1333
+    assert post_page(client, url, {"one_thing": long}).status_code in (200, 302)
+    assert db.session.scalar(sa.select(Answer.value_text).where(
+        Answer.item_id == "one_thing")) == long.strip()
     assert re.search(r'name="best_thing"[^>]*>\s*Fine</textarea>', body)
     nul = post_page(client, url, {"one_thing": "a\x00b"})
     assert nul.status_code == 422 and "NUL" in nul.get_data(as_text=True)

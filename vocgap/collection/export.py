@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..instruments import Instrument
-from ..models import Answer, PowerMapRating, Response, Study, Wave
+from ..models import Answer, Participant, PowerMapRating, Response, Study, Wave
 from .store import submitted_responses
 from .values import value_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+IDENTIFYING = ("respondent", "about_contact")
 
 COLUMNS = {
     "study": "Study short name",
@@ -33,6 +35,8 @@ COLUMNS = {
     "value_label": "The answer as the respondent saw it, or the open text",
     "dont_know": "True when the respondent chose don't know / not applicable",
     "about_contact_id": "For power-map rows: the customer contact being rated",
+    "about_contact": "For power-map rows: the contact's name (only when exported with "
+                     "identities)",
     "source": "web (answered online) or import",
     "submitted_at": "When the response was submitted (UTC)",
 }
@@ -48,10 +52,13 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
         base.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                          Answer.value_text, Answer.dont_know)
         .join(Answer, Answer.response_id == Response.id)).mappings().all())
+    contact = aliased(Participant)
     ratings = pd.DataFrame(db.session.execute(
         base.add_columns(PowerMapRating.contact_id.label("about_contact_id"),
+                         contact.name.label("about_contact"),
                          PowerMapRating.support, PowerMapRating.influence)
-        .join(PowerMapRating, PowerMapRating.response_id == Response.id)).mappings().all())
+        .join(PowerMapRating, PowerMapRating.response_id == Response.id)
+        .join(contact, contact.id == PowerMapRating.contact_id)).mappings().all())
     frames = []
     if not answers.empty:
         answers["value_label"] = [_label(instrument, i, v, t) for i, v, t in zip(
@@ -70,7 +77,7 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
         long["dont_know"] = False
         long["dimension"] = "power_map"
         frames.append(long)
-    columns = [c for c in COLUMNS if identify or c != "respondent"]
+    columns = [c for c in COLUMNS if identify or c not in IDENTIFYING]
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)

@@ -14,7 +14,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import ITEM_TYPES, ROLES, SCALED_TYPES, SIDES, Item, Option, Scale
+from .model import (
+    ITEM_TYPES,
+    ROLES,
+    SCALED_TYPES,
+    SIDES,
+    TEXT_LIMIT,
+    TEXT_LIMIT_MAX,
+    Item,
+    Option,
+    Scale,
+)
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 PLACEHOLDERS = frozenset({"vendor", "account"})
@@ -24,7 +34,6 @@ CHOICE_TYPES = ("single_choice", "multiple_choice", "stage")
 ITEM_KEYS = frozenset({"id", "type", "customer", "mirror", "dimension", "scale", "options",
                        "ordinal", "reverse", "required", "role", "rates", "help", "max_length",
                        "sides"})
-DEFAULT_MAX_LENGTH = 2000
 ROLE_TYPES = {
     "superior_experience": {"agreement"},
     "recommend": {"likelihood"},
@@ -69,7 +78,7 @@ class ItemPlan:
             scale=spec.get("scale"), has_scale="scale" in spec,
             reverse=spec.get("reverse", False), options=spec.get("options"),
             ordinal=spec.get("ordinal", itype == "stage"), rates=spec.get("rates"),
-            max_length=spec.get("max_length", DEFAULT_MAX_LENGTH),
+            max_length=spec.get("max_length", TEXT_LIMIT),
             required=spec.get("required", itype != "open_text"), help=spec.get("help", ""),
             keys=frozenset(spec))
 
@@ -99,7 +108,7 @@ class Resolved:
     sides: tuple[str, ...] = SIDES
     scale: Scale | None = None
     options: tuple[Option, ...] = ()
-    max_length: int = DEFAULT_MAX_LENGTH
+    max_length: int = TEXT_LIMIT
 
 
 Rule = Callable[[ItemPlan, Catalogue, Resolved], Iterator[str]]
@@ -241,8 +250,8 @@ def rates(plan: ItemPlan, catalogue: Catalogue, _resolved: Resolved) -> Iterator
 
 def max_length(plan: ItemPlan, _catalogue: Catalogue, resolved: Resolved) -> Iterator[str]:
     limit = plan.max_length
-    if not isinstance(limit, int) or not 1 <= limit <= 10000:
-        yield "max_length must be a whole number from 1 to 10000"
+    if not isinstance(limit, int) or not 1 <= limit <= TEXT_LIMIT_MAX:
+        yield f"max_length must be a whole number from 1 to {TEXT_LIMIT_MAX}"
         return
     resolved.max_length = limit
 

@@ -21,6 +21,10 @@ SCALED_TYPES = frozenset({"agreement", "likelihood", "importance"})
 # The relationship stages from least to most intertwined; a stage item scores them 0, 1, 2, 3.
 STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
+# Open text: the length an answer may have unless the item sets its own, and the most it may set.
+TEXT_LIMIT = 20_000
+TEXT_LIMIT_MAX = 100_000
+
 # What a scale's "don't know" option says unless the instrument words it otherwise.
 DONT_KNOW_LABEL = "Don't know / not applicable"
 
@@ -101,7 +105,7 @@ class Item:
     role: str | None = None
     rates: str | None = None
     help: str = ""
-    max_length: int = 2000
+    max_length: int = TEXT_LIMIT
     sides: tuple[str, ...] = SIDES
 
     @property

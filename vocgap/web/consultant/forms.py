@@ -100,19 +100,28 @@ class ParticipantForm(FlaskForm):
             raise ValidationError("Choose at least one account this person answers for.")
 
 
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx"]
+UPLOAD_HELP = "CSV (any common encoding; comma, semicolon or tab) or an Excel workbook."
+
+
 class UploadForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired(), FileAllowed(["csv"], "CSV only.")])
+    file = FileField("CSV or Excel file", description=UPLOAD_HELP, validators=[
+        FileRequired(), FileAllowed(UPLOAD_TYPES, "CSV, TSV, TXT or XLSX only.")])
     create_accounts = BooleanField("Create accounts that do not exist yet", default=True)
+    dry_run = BooleanField("Check only: show what would be imported and write nothing")
 
 
 class ResponsesUploadForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired(), FileAllowed(["csv"], "CSV only.")])
+    file = FileField("CSV or Excel file", description=UPLOAD_HELP, validators=[
+        FileRequired(), FileAllowed(UPLOAD_TYPES, "CSV, TSV, TXT or XLSX only.")])
     layout = SelectField("Layout", choices=[
         SelectChoice("auto", "Detect"), SelectChoice("long", "Long: account, side, respondent, "
                                                      "item, value"),
         SelectChoice("wide", "Wide: one row a respondent, one column an item")])
     mapping = FileField("Column mapping (YAML, optional)",
                         validators=[Optional(), FileAllowed(["yaml", "yml"], "YAML only.")])
-    replace = BooleanField("Replace responses that were already submitted")
-
-
+    replace = BooleanField("Replace what the file holds for responses already submitted "
+                           "(other answers are kept)")
+    create_accounts = BooleanField("Create accounts that do not exist yet")
+    dry_run = BooleanField("Check only: show the plan (including what would be replaced) and "
+                           "write nothing")
