@@ -65,10 +65,9 @@ def step_analyse(path: Path) -> dict:
 
 
 def step_import(path: Path) -> dict:
-    from vocgap.studies import create_study
-
     from vocgap import create_app
     from vocgap.collection.imports import import_responses
+    from vocgap.collection.studies import create_study
     from vocgap.extensions import db
     from vocgap.instruments import load_instrument
     from vocgap.models import utcnow

@@ -56,7 +56,8 @@ def fielded(app, instrument):
     _respond(wave, vic, globex, {
         "superior_experience": sv(value_num=5.0), "trust_right_thing": sv(value_num=4.0),
         "recommend": sv(dont_know=False, value_num=9.0)},
-        {ann.id: {"support": 4, "influence": 5}, silent.id: {"support": 2, "influence": None}})
+        {ann.id: {"support": 4, "influence": 5}, silent.id: {"support": 2, "influence": None},
+         bo.id: {"support": None, "influence": 2, "support_dont_know": True}})
     _respond(wave, vic, hooli, {"superior_experience": sv(dont_know=True)},
              {cy.id: {"support": 1, "influence": 3}})
     _respond(wave, val, globex, {"recommend": sv(value_num=7.0)},
@@ -80,7 +81,8 @@ def snapshot(study, by_name: bool = False):
     answers = sorted((r.account.name, r.participant.side, who(r.participant_id), a.item_id,
                       a.value_num, a.value_text, a.dont_know) for r, a in rows)
     ratings = sorted((r.account.name, who(r.participant_id), who(m.contact_id), m.support,
-                      m.influence) for r, m in db.session.execute(
+                      m.influence, m.support_dont_know, m.influence_dont_know)
+                     for r, m in db.session.execute(
         sa.select(Response, PowerMapRating).join(PowerMapRating).where(
             Response.wave_id == study.current_wave.id)).all())
     return answers, ratings
@@ -105,14 +107,14 @@ def _forget_responses(study):
 def test_round_trip_into_the_same_study(app, fielded, tmp_path, fmt, identify):
     """Does every answer and rating come back identical after export, delete and import?"""
     before = snapshot(fielded)
-    assert len(before[0]) == 21 and len(before[1]) == 4
+    assert len(before[0]) == 21 and len(before[1]) == 5
     path = _export(app, tmp_path, fmt, identify)
     _forget_responses(fielded)
     assert snapshot(fielded) == ([], [])
     result = app.test_cli_runner().invoke(main, ["import", "responses", str(path), "--study",
                                                  "acme"])
     assert result.exit_code == 0, result.output
-    assert "imported 6 responses, 21 answers, 4 power-map ratings" in result.output
+    assert "imported 6 responses, 21 answers, 5 power-map ratings" in result.output
     assert snapshot(fielded) == before
     stored = set(db.session.scalars(sa.select(Answer.value_text)))
     assert {"-20% price cut", LONG_TEXT, "'already quoted"} <= stored
@@ -185,7 +187,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(app, fielded, tmp_path):
     assert result.exit_code == 0, result.output
     assert "would import" in result.output and "dry run: nothing was written" in result.output
     assert "21 stored answer(s) overwritten, 0 removed" in result.output
-    assert "4 power-map rating(s) replaced" in result.output
+    assert "5 power-map rating(s) replaced" in result.output
     assert snapshot(fielded) == before
 
 

@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 
 from ..collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
 from ..collection.imports import ImportFailed, Mapping, import_participants, import_responses
-from ..collection.invitations import send_batch
+from ..collection.invitations import REASONS, SIDES, plan_batch, send_batch
+from ..collection.progress import STATUS_LABELS
 from .common import resolve_study, resolve_wave
 
 
@@ -122,15 +123,41 @@ def export(study, wave_number, fmt, out, identify, include_drafts) -> None:
 @click.command("invite")
 @click.option("--study", required=True, help="Study id or short name.")
 @click.option("--reminder", is_flag=True, help="Remind those who have not submitted.")
+@click.option("--side", type=click.Choice(["both", "customer", "vendor"]), default="both",
+              show_default=True, help="Which participants to write to.")
+@click.option("--dry-run", is_flag=True, help="Only say who would receive what; send nothing.")
 @click.option("--batch", help="Batch name to resume (default: one per kind and day).")
 @with_appcontext
-def invite(study: str, reminder: bool, batch: str | None) -> None:
-    """E-mail private links (SMTP, or instance/outbox when no server is configured)."""
+def invite(study: str, reminder: bool, side: str, dry_run: bool, batch: str | None) -> None:
+    """E-mail private links (SMTP, or instance/outbox when no server is configured).
+
+    Invitations never go to anyone already invited in this wave or who has submitted;
+    reminders only to those who have not submitted for every account they answer for.
+    """
     target = resolve_study(study)
+    kind = "reminder" if reminder else "invitation"
+    sides = SIDES if side == "both" else (side,)
+    plan = plan_batch(target, kind, sides)
+    click.echo(f"{plan.count} would receive {'a reminder' if reminder else 'an invitation'}: "
+               + "; ".join(f"{label} {plan.side_total(s)} ({_by_status(plan, s)})"
+                           for s, label in (("customer", "customer contacts"),
+                                            ("vendor", "vendor staff"))))
+    if plan.left_out:
+        click.echo("Left out: " + "; ".join(f"{n} {REASONS[r]}"
+                                            for r, n in plan.left_out.most_common()))
+    if dry_run:
+        for person in plan.recipients:
+            click.echo(f"  {person.side}\t{person.email}\t{person.name}")
+        return
     try:
-        result = send_batch(target, "reminder" if reminder else "invitation", batch)
+        result = send_batch(target, kind, batch, sides=sides)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.summary())
     if result.failed:
         raise SystemExit(1)
+
+
+def _by_status(plan, side: str) -> str:
+    counts = plan.by_side_status[side]
+    return ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items()) or "none"

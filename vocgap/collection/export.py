@@ -11,7 +11,7 @@ from ..extensions import db
 from ..instruments import Instrument
 from ..models import Answer, Participant, PowerMapRating, Response, Study, Wave
 from .store import submitted_responses
-from .values import value_label
+from .values import DONT_KNOW_PERSON, value_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 IDENTIFYING = ("respondent", "about_contact")
@@ -56,7 +56,8 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
     ratings = pd.DataFrame(db.session.execute(
         base.add_columns(PowerMapRating.contact_id.label("about_contact_id"),
                          contact.name.label("about_contact"),
-                         PowerMapRating.support, PowerMapRating.influence)
+                         PowerMapRating.support, PowerMapRating.influence,
+                         PowerMapRating.support_dont_know, PowerMapRating.influence_dont_know)
         .join(PowerMapRating, PowerMapRating.response_id == Response.id)
         .join(contact, contact.id == PowerMapRating.contact_id)).mappings().all())
     frames = []
@@ -68,13 +69,18 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
              for i in instrument.items})
         frames.append(answers.drop(columns=["value_text"]))
     if not ratings.empty:
+        unknown = {"support": ratings.pop("support_dont_know"),
+                   "influence": ratings.pop("influence_dont_know")}
         long = ratings.melt(id_vars=[c for c in ratings.columns
                                      if c not in ("support", "influence")],
                             value_vars=["support", "influence"], var_name="kind",
                             value_name="value")
+        long["dont_know"] = pd.concat([unknown["support"], unknown["influence"]],
+                                      ignore_index=True).astype(bool).to_numpy()
         long["item"] = "power_map_" + long.pop("kind")
-        long["value_label"] = long["value"].map(lambda v: "" if pd.isna(v) else str(int(v)))
-        long["dont_know"] = False
+        long["value_label"] = [DONT_KNOW_PERSON if unknown_ else "" if pd.isna(v) else
+                               str(int(v)) for v, unknown_ in zip(long["value"],
+                                                                  long["dont_know"], strict=True)]
         long["dimension"] = "power_map"
         frames.append(long)
     columns = [c for c in COLUMNS if identify or c not in IDENTIFYING]

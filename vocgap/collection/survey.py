@@ -11,8 +11,21 @@ from ..extensions import db
 from ..instruments import Instrument, Section
 from ..instruments.loader import render_wording
 from ..models import Account, Participant, Response
-from .forms import Contact, Question, build_form_class, power_map_field, section_questions
-from .values import StoredValue, choice_labels, form_value, option_value
+from .forms import (
+    Contact,
+    Question,
+    build_form_class,
+    power_map_field,
+    section_questions,
+)
+from .values import (
+    DONT_KNOW,
+    DONT_KNOW_PERSON,
+    StoredValue,
+    choice_labels,
+    form_value,
+    option_value,
+)
 
 
 @dataclass
@@ -79,7 +92,9 @@ def stored_form_data(response: Response | None) -> dict[str, object]:
     for rating in response.power_map:
         for kind in ("support", "influence"):
             score = getattr(rating, kind)
-            if score is not None:
+            if getattr(rating, f"{kind}_dont_know"):
+                data[f"pm_{rating.contact_id}_{kind}"] = DONT_KNOW
+            elif score is not None:
                 item = response.wave.instrument.item_by_role(f"stance_{kind}")
                 data[f"pm_{rating.contact_id}_{kind}"] = option_value(item, score)
     return data
@@ -91,6 +106,8 @@ def answer_label(question: Question, value: object, wording: dict[str, str]) -> 
         return ""
     if question.item.type == "open_text":
         return str(value)
+    if question.contact is not None and value == DONT_KNOW:
+        return DONT_KNOW_PERSON
     labels = choice_labels(question.item, wording)
     if isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value)
@@ -104,16 +121,20 @@ def missing_required(plan: SurveyPlan, data: dict[str, object]) -> list[tuple[Pa
 
 
 def power_map_values(questions: list[Question], stored: dict[str, object]) -> dict[int, dict]:
-    """Group the page's power-map answers by contact, as scores for PowerMapRating."""
-    out: dict[int, dict[str, int | None]] = {}
+    """Group the page's power-map answers by contact, as PowerMapRating columns; a "don't
+    know this person" answer is stored as such, with no score."""
+    out: dict[int, dict[str, int | bool | None]] = {}
     for q in questions:
         if q.contact is None:
             continue
         kind = q.name.rsplit("_", 1)[1]
         value = stored.get(q.name)
         score = getattr(value, "value_num", None)
-        out.setdefault(q.contact.id, {"support": None, "influence": None})[kind] = (
-            int(score) if score is not None else None)
+        row = out.setdefault(q.contact.id, {"support": None, "influence": None,
+                                            "support_dont_know": False,
+                                            "influence_dont_know": False})
+        row[kind] = int(score) if score is not None else None
+        row[f"{kind}_dont_know"] = bool(getattr(value, "dont_know", False))
     return out
 
 

@@ -14,6 +14,7 @@ from ..instruments.loader import render_wording
 from ..instruments.model import DONT_KNOW_LABEL, Item
 
 DONT_KNOW = "dk"  # the form value of the "don't know" choice
+DONT_KNOW_PERSON = "I don't know this person"  # a power-map rater's "don't know"
 DONT_KNOW_WORDS = {DONT_KNOW, "don't know", "dont know", "n/a", "na", "not applicable",
                    DONT_KNOW_LABEL.lower()}
 

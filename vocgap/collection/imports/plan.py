@@ -276,6 +276,10 @@ class Checker:
             self.bad(rating.line, "side", "power-map ratings come from the vendor side")
             return
         raw = rating.raw.strip()
+        if rating.dont_know and raw:
+            self.bad(rating.line, "value", f"power-map rating '{raw}' is marked don't know; "
+                     "leave the value empty or set dont_know to false")
+            return
         try:
             score = int(float(raw)) if raw else None
         except ValueError:
@@ -288,7 +292,7 @@ class Checker:
         if contact is None:
             return
         plan.contacts[rating_ref(rating, row)] = contact
-        if score is not None:
+        if score is not None or rating.dont_know:
             plan.ratings += 1
 
     def contact(self, plan: ResponsePlan, rating: Rating, row: Row) -> int | NewPerson | None:

@@ -40,6 +40,7 @@ class Rating:
     kind: str
     raw: str
     line: int
+    dont_know: bool = False
 
 
 @dataclass(slots=True)
@@ -213,17 +214,17 @@ def _long(table, columns: Columns, positions, mapping: Mapping, instrument: Inst
                   facts={n: get[n](cells) for n in facts}, cells=cells)
         item_id = cell(cells, item_at)
         value = raw_cell(cells, value_at)
+        dont_know = get["dont_know"](cells).lower() in TRUE
         if item_id in POWER_MAP_ITEMS:
             row.ratings.append(Rating(get["about_contact_id"](cells),
                                       get["about_contact"](cells), POWER_MAP_ITEMS[item_id],
-                                      value, line))
+                                      value, line, dont_know))
             return row
         label = raw_cell(cells, label_at) if label_at is not None else ""
         if label.strip() and (item_id in by_label or not value.strip()):
             raw, column = label, "value_label"
         else:
             raw, column = value, "value"
-        dont_know = get["dont_know"](cells).lower() in TRUE
         row.entries.append(Entry(item_id, column, raw, line, dont_know))
         return row
 

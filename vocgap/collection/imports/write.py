@@ -147,7 +147,7 @@ def _answers(checker: Checker, progress: Progress | None, report: ImportReport) 
     """Read the file again and insert its answers in batches; memory does not grow with it."""
     plan = checker.plan
     buffer: list[dict] = []
-    ratings: dict[tuple[int, int], dict[str, int | None]] = {}
+    ratings: dict[tuple[int, int], dict[str, int | bool | None]] = {}
     for row in plan.shape.rows(progress):
         response = checker.locate(row)
         if response is None or response.blank:
@@ -164,14 +164,16 @@ def _answers(checker: Checker, progress: Progress | None, report: ImportReport) 
         for rating in row.ratings:
             contact = _contact_id(response.contacts[rating_ref(rating, row)])
             raw = rating.raw.strip()
-            ratings.setdefault((response.response_id, contact), {"support": None,
-                                                                 "influence": None})[
-                rating.kind] = int(float(raw)) if raw else None
+            values = ratings.setdefault((response.response_id, contact), {
+                "support": None, "influence": None,
+                "support_dont_know": False, "influence_dont_know": False})
+            values[rating.kind] = int(float(raw)) if raw else None
+            values[f"{rating.kind}_dont_know"] = rating.dont_know
         if len(buffer) >= BATCH:
             _flush(buffer, report)
     _flush(buffer, report)
     rows = [{"response_id": r, "contact_id": c, **values} for (r, c), values in ratings.items()
-            if any(v is not None for v in values.values())]
+            if any(v is not None and v is not False for v in values.values())]
     if rows:
         db.session.execute(sa.insert(PowerMapRating.__table__), rows)
     report.count("power-map ratings", len(rows))

@@ -38,7 +38,29 @@ class WaveDatesMixin:
             raise ValidationError("The wave must close after it opens.")
 
 
-class StudyForm(WaveDatesMixin, FlaskForm):
+def _one_line(form, field) -> None:
+    if field.data and any(ord(c) < 32 for c in field.data):
+        raise ValidationError("Use a single line without control characters.")
+
+
+class SenderMixin:
+    """Who respondents hear from: shown in every e-mail and on the survey's welcome page."""
+
+    sender_name = StringField("Sender name (shown as the e-mail's From)",
+                              validators=[Optional(), Length(max=200), _one_line])
+    research_organisation = StringField("Research organisation (who runs the research)",
+                                        validators=[Optional(), Length(max=200), _one_line])
+    contact_name = StringField("Contact person (signs the e-mails)",
+                               validators=[Optional(), Length(max=200), _one_line])
+    contact_email = EmailField("Contact e-mail for respondents' questions",
+                               validators=[Optional(), Email(), Length(max=254)])
+
+
+class StudySettingsForm(SenderMixin, FlaskForm):
+    pass
+
+
+class StudyForm(SenderMixin, WaveDatesMixin, FlaskForm):
     vendor = StringField("Vendor (the company whose relationships are examined)",
                          validators=[DataRequired(), Length(max=200)])
     name = StringField("Study name", validators=[DataRequired(), Length(max=200)])
@@ -55,6 +77,20 @@ class StudyForm(WaveDatesMixin, FlaskForm):
 class WaveForm(WaveDatesMixin, FlaskForm):
     instrument = SelectField("Instrument", validators=[DataRequired()])
     opens = DateField("Wave opens", validators=[DataRequired()])
+    closes = DateField("Wave closes", validators=[DataRequired()])
+
+
+class SendForm(FlaskForm):
+    """The confirmed batch: which sides, and the count the consultant saw."""
+
+    sides = SelectField("Send to", choices=[
+        SelectChoice("both", "Customer contacts and vendor staff"),
+        SelectChoice("customer", "Customer contacts only"),
+        SelectChoice("vendor", "Vendor staff only")], default="both")
+    expected = IntegerField("Recipients shown", validators=[Optional()])
+
+
+class ReopenForm(FlaskForm):
     closes = DateField("Wave closes", validators=[DataRequired()])
 
 
