@@ -67,10 +67,10 @@ def step_analyse(path: Path) -> dict:
 def step_import(path: Path) -> dict:
     from vocgap import create_app
     from vocgap.collection.imports import import_responses
+    from vocgap.collection.studies import create_study
     from vocgap.extensions import db
     from vocgap.instruments import load_instrument
     from vocgap.models import utcnow
-    from vocgap.studies import create_study
 
     folder = Path(tempfile.mkdtemp(prefix="vocgap-import-bench-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",

@@ -41,10 +41,10 @@ def prepare(database_url: str, respondents: int) -> list[tuple[int, str]]:
     from flask_migrate import upgrade
 
     from vocgap import create_app
+    from vocgap.collection.studies import add_participant, create_study
     from vocgap.extensions import db
     from vocgap.instruments import find_instrument
     from vocgap.models import Account, utcnow
-    from vocgap.studies import add_participant, create_study
 
     app = create_app()
     with app.app_context():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from vocgap.collection.studies import add_participant, create_study
 from vocgap.extensions import db
 from vocgap.instruments import Instrument
 from vocgap.models import Account, Participant, Study, User, utcnow
-from vocgap.studies import add_participant, create_study
 
 
 def gen_study(instrument: Instrument, short_name: str = "acme", *, open_now: bool = True,

@@ -1,4 +1,4 @@
-"""Statistics against METHODS.md's reference vectors and independent libraries (tests only)."""
+"""Statistics against docs/methods.md's reference values and independent libraries (tests only)."""
 
 from __future__ import annotations
 

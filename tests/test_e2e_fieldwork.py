@@ -352,7 +352,7 @@ def _first_person(study) -> int:
 
 def _populate(study, instrument) -> None:
     """Three accounts with enough answers to analyse, one hidden and one false champion."""
-    from vocgap.studies import add_participant
+    from vocgap.collection.studies import add_participant
 
     study.current_wave.opens_at = utcnow() - timedelta(days=1)
     for index, name in enumerate(("Fabrikam <Holdings>", "Globex", "Initech")):

@@ -15,13 +15,13 @@ import pytest
 import sqlalchemy as sa
 
 from vocgap.cli import main
-from vocgap.collection.analysis_input import analyse_wave
 from vocgap.collection.invitations import plan_batch, send_batch
 from vocgap.collection.progress import participant_statuses, status_counts
 from vocgap.collection.store import get_or_create_response, save_answers, submit_response
+from vocgap.collection.studies import reopen_wave
 from vocgap.extensions import db
+from vocgap.findings import analyse_wave
 from vocgap.models import Invitation, PowerMapRating, Response, utcnow
-from vocgap.studies import reopen_wave
 
 from .factories import gen_account, gen_customer, gen_study, gen_user, gen_vendor
 from .helpers import csrf_from, open_survey, post_page
@@ -185,7 +185,7 @@ def test_a_closed_wave_can_be_reopened_until_the_next_starts(auth, app, field, c
     past = client.post(url, data={"csrf_token": csrf_from(page),
                                   "closes": (date.today() - timedelta(days=3)).isoformat()})
     assert past.status_code == 404  # open again: nothing to reopen
-    from vocgap.studies import close_wave, open_wave
+    from vocgap.collection.studies import close_wave, open_wave
 
     close_wave(wave)
     open_wave(study, instrument, utcnow(), utcnow() + timedelta(days=9))

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from vocgap.cli import main
-from vocgap.collection.analysis_input import load_wave
 from vocgap.collection.imports import ImportFailed
 from vocgap.collection.imports.long_file import read_analysis_input
+from vocgap.findings import load_wave
 
 from .test_import_roundtrip import _export, fielded  # noqa: F401 - the fixture is reused
 

@@ -57,6 +57,7 @@ def test_cli_report_uses_the_queue_when_configured(app, queue_url, tmp_path):
     tmp_path = tmp_path / "out"
     demo(app)
     app.config["QUEUE_URL"] = queue_url
+    queue.init_app(app)
     result = app.test_cli_runner().invoke(main, ["report", "--study", "demo", "--account",
                                                  "Altamira Foods", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -67,6 +68,7 @@ def test_cli_report_uses_the_queue_when_configured(app, queue_url, tmp_path):
 def test_workspace_shows_batch_progress(app, auth, queue_url, instrument):
     study = demo(app)
     app.config["QUEUE_URL"] = queue_url
+    queue.init_app(app)
     client = auth("consultant@example.com", "vocgap-demo-2026")
     page = client.get(f"/consultant/studies/{study.id}/reports/").get_data(as_text=True)
     assert "as one ZIP on the report queue" in page

@@ -23,7 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (register tables for migrations)
+    from .reporting import queue
     from .web import init_app as init_web
 
+    queue.init_app(app)
     init_web(app)
     return app

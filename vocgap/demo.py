@@ -13,6 +13,7 @@ from datetime import timedelta
 import numpy as np
 import sqlalchemy as sa
 
+from .collection.studies import add_participant, create_study, open_wave
 from .collection.values import coerce_value
 from .extensions import db
 from .instruments import Instrument, find_instrument
@@ -28,7 +29,6 @@ from .models import (
     Wave,
     utcnow,
 )
-from .studies import add_participant, create_study, open_wave
 
 DEMO_SHORT_NAME = "demo"
 DEMO_EMAIL = "consultant@example.com"

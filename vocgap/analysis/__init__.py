@@ -1,4 +1,4 @@
-"""The statistics: pure pandas/SciPy functions, no Flask, no database (see METHODS.md)."""
+"""The statistics: pure pandas/SciPy functions, no Flask, no database (see docs/methods.md)."""
 
 from .exact import wmw_exact
 from .run import SCHEMA, Analysis, AnalysisInput, analyse, clean

@@ -8,7 +8,7 @@ the tie pattern. Results match ``mannwhitneyu(v, c, method=PermutationMethod(np.
 References
 ----------
 Mehta, C. R. & Patel, N. R. (1983). A network algorithm for performing Fisher's exact test.
-METHODS.md, Appendix (the vocgap reference for this test).
+docs/methods.md, "Per account" (the vocgap description of this test).
 """
 
 from __future__ import annotations

@@ -239,7 +239,7 @@ def gate_failed(gaps: pd.DataFrame) -> pd.Series:
 
 def category_counts(frame: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     """Answers per category and side for each account × unit where a gate failed, which
-    METHODS.md §0 asks to show in place of the missing statistic.
+    docs/methods.md (Gates) asks to show in place of the missing statistic.
 
     Returns
     -------

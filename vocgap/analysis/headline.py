@@ -28,7 +28,6 @@ from .codes import (
     UNANIMOUS,
 )
 
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 CUSTOMER_ROLES = ("executive", "middle_management", "operational_user", "purchasing")
 QUARTET = ("business_user", "business_buyer", "tech_user", "tech_buyer")
 ALPHA = 0.05

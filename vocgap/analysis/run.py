@@ -213,7 +213,7 @@ def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
     if edition not in ("consultant", "vendor"):
         raise ValueError("edition is 'consultant' or 'vendor'")
     if min_group < MIN_GROUP_FLOOR:
-        raise ValueError(f"min_group is at least {MIN_GROUP_FLOOR} (METHODS.md, gate G1)")
+        raise ValueError(f"min_group is at least {MIN_GROUP_FLOOR} (docs/methods.md, gate G1)")
     result = _consultant_edition(data, instrument, min_group, previous, meta, workers, wording)
     if edition == "vendor":
         from .confidentiality import vendor_edition

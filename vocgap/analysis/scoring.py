@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..instruments import Instrument
+from ..instruments import Instrument, agree_min
 
 COMPARED_TYPES = ("agreement", "likelihood")
 ANSWER_COLUMNS = ["account", "side", "respondent", "item", "value"]
@@ -35,7 +35,7 @@ class Unit:
 
     @property
     def agree_min(self) -> int:
-        return (self.low + self.high) // 2 + 1
+        return agree_min(self.low, self.high)
 
 
 def units(instrument: Instrument, wording: dict[str, str] | None = None) -> dict[str, Unit]:

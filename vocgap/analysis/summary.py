@@ -19,7 +19,8 @@ def summarise(gaps: pd.DataFrame, superior: pd.DataFrame, stages: pd.DataFrame,
               scored: pd.DataFrame, instrument: Instrument,
               trend: pd.DataFrame) -> dict:
     """Paired tests per dimension and item, the Bain-literal headline, stage agreement, the
-    ranking, reliability and trend; Holm over the dimension and headline claims (METHODS §4).
+    ranking, reliability and trend; Holm over the dimension and headline claims (see
+    docs/methods.md, "Portfolio").
 
     Returns
     -------

@@ -37,7 +37,7 @@ def analyse_cmd(study, wave_number, instrument_path, responses, edition, min_gro
     if bool(study) == bool(responses):
         raise click.UsageError("give either --study, or --instrument with --responses")
     if study:
-        from ..collection.analysis_input import analyse_wave
+        from ..findings import analyse_wave
 
         target = resolve_study(study)
         result = analyse_wave(target, resolve_wave(target, wave_number), edition=edition)

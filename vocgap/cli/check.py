@@ -6,24 +6,11 @@ import smtplib
 from pathlib import Path
 
 import click
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..extensions import db
+from ..database import database_ok, migrations_current
 from ..instruments import InstrumentError, load_instrument
-from ..web.observability import database_ok
-
-
-def _migrations() -> tuple[bool, str]:
-    config = current_app.extensions["migrate"].migrate.get_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
-    with db.engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current == head:
-        return True, f"at {head}"
-    return False, f"database at {current or 'nothing'}, code at {head}: run vocgap db upgrade"
 
 
 def _mail() -> tuple[bool, str]:
@@ -61,7 +48,7 @@ def check() -> None:
     failed = False
     database, detail = database_ok()
     results = [("database", database, detail)]
-    results.append(("migrations", *(_migrations() if database else (False, "skipped"))))
+    results.append(("migrations", *(migrations_current() if database else (False, "skipped"))))
     results.append(("mail", *_mail()))
     results.append(("instruments", *_surveys()))
     for name, ok, detail in results:

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..reporting.batch import plan_jobs, run_batch
+from ..reporting.queue import QUEUE_NAME, ReportQueue, report_queue
 from ..reporting.study_reports import study_report_data
 from .common import resolve_study, resolve_wave
 
@@ -38,9 +39,9 @@ def report(study, wave_number, accounts, edition, out, workers, no_portfolio, lo
     folder = Path(out or current_app.config["REPORTS_DIR"]).resolve()
     jobs = plan_jobs(data, meta, folder, accounts=accounts or None,
                      portfolio=not (no_portfolio or accounts))
-    queue_url = current_app.config.get("QUEUE_URL")
-    if queue_url and not local:
-        _through_queue(jobs, queue_url, folder)
+    queue = report_queue(current_app)
+    if queue is not None and not local:
+        _through_queue(jobs, queue, folder)
         return
     with click.progressbar(length=len(jobs), label=f"Rendering {len(jobs)} reports",
                            file=sys.stderr) as bar:
@@ -58,12 +59,10 @@ def report(study, wave_number, accounts, edition, out, workers, no_portfolio, lo
         raise SystemExit(1)
 
 
-def _through_queue(jobs, url: str, folder: Path) -> None:
+def _through_queue(jobs, queue: ReportQueue, folder: Path) -> None:
     """Hand the jobs to the RQ workers and follow the batch until it is done."""
-    from ..reporting import queue
-
-    batch = queue.enqueue(jobs, url)
-    click.echo(f"batch {batch}: {len(jobs)} reports queued on {queue.QUEUE_NAME}", err=True)
+    batch = queue.enqueue(jobs)
+    click.echo(f"batch {batch}: {len(jobs)} reports queued on {QUEUE_NAME}", err=True)
     with click.progressbar(length=len(jobs), label="Rendering on the queue",
                            file=sys.stderr) as bar:
         seen = 0
@@ -74,7 +73,7 @@ def _through_queue(jobs, url: str, folder: Path) -> None:
             bar.update(done - seen)
             seen = done
 
-        result = queue.wait(batch, url, progress=tick)
+        result = queue.wait(batch, progress=tick)
     for path in result.finished:
         click.echo(path)
     for name, error in result.failed:

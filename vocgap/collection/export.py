@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..instruments import Instrument
-from ..instruments.forms import DONT_KNOW_PERSON, choices_for
-from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
+from ..models import Answer, Participant, PowerMapRating, Response, Study, Wave
+from .store import submitted_responses
+from .values import DONT_KNOW_PERSON, value_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 IDENTIFYING = ("respondent", "about_contact")
@@ -48,15 +47,7 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
     """One row per answer, with everything needed to analyse it without the database."""
     wave = wave or study.current_wave
     instrument = wave.instrument
-    status = ["submitted", "draft"] if include_drafts else ["submitted"]
-    base = (sa.select(Response.id.label("response_id"), Account.name.label("account"),
-                      Account.segment, Account.key_account, Participant.side,
-                      Participant.id.label("respondent_id"), Participant.name.label("respondent"),
-                      Participant.role, Participant.quartet, Participant.function,
-                      Response.source, Response.submitted_at)
-            .join(Account, Account.id == Response.account_id)
-            .join(Participant, Participant.id == Response.participant_id)
-            .where(Response.wave_id == wave.id, Response.status.in_(status)))
+    base = submitted_responses(wave, include_drafts=include_drafts)
     answers = pd.DataFrame(db.session.execute(
         base.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                          Answer.value_text, Answer.dont_know)
@@ -112,17 +103,8 @@ def _label(instrument: Instrument, item_id: str, value, text) -> str:
         item = instrument.item(item_id)
     except KeyError:
         return text or ""
-    if item.type == "open_text":
-        return text or ""
-    labels = {c.value: c.label for c in choices_for(item, {"vendor": "{vendor}",
-                                                            "account": "{account}"})}
-    if item.type == "multiple_choice":
-        return "; ".join(labels.get(v, v) for v in json.loads(text or "[]"))
-    if text is not None:
-        return labels.get(text, text)
-    if value is None or pd.isna(value):
-        return "Don't know / not applicable"
-    return labels.get(str(int(value)), str(value))
+    return value_label(item, None if value is None or pd.isna(value) else float(value), text,
+                       {"vendor": "{vendor}", "account": "{account}"})
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Write responses safely under concurrency: upserts for answers, a guarded flip to submitted."""
+"""Responses in and out: concurrency-safe upserts, a guarded flip to submitted, the one read."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import Answer, PowerMapRating, Response, utcnow
+from ..models import Account, Answer, Participant, PowerMapRating, Response, Wave, utcnow
 from .values import StoredValue
 
 
@@ -55,3 +55,22 @@ def submit_response(response: Response) -> bool:
         sa.update(Response).where(Response.id == response.id, Response.status == "draft")
         .values(status="submitted", submitted_at=utcnow(), updated_at=utcnow()))
     return result.rowcount == 1
+
+
+def submitted_responses(wave: Wave, *, include_drafts: bool = False) -> sa.Select:
+    """The one query for a wave's responses, so the analysis and the export count the same ones.
+
+    One row per submitted response (and draft, with ``include_drafts``) with the columns
+    ``response_id, account, segment, key_account, side, respondent_id, respondent`` (the name),
+    ``role, quartet, function, source, submitted_at``; callers add the answers or power-map
+    ratings with ``.add_columns(...).join(Answer, Answer.response_id == Response.id)``.
+    """
+    status = ["submitted", "draft"] if include_drafts else ["submitted"]
+    return (sa.select(Response.id.label("response_id"), Account.name.label("account"),
+                      Account.segment, Account.key_account, Participant.side,
+                      Participant.id.label("respondent_id"), Participant.name.label("respondent"),
+                      Participant.role, Participant.quartet, Participant.function,
+                      Response.source, Response.submitted_at)
+            .join(Account, Account.id == Response.account_id)
+            .join(Participant, Participant.id == Response.participant_id)
+            .where(Response.wave_id == wave.id, Response.status.in_(status)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,18 +9,23 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..instruments import Instrument, Section
-from ..instruments.forms import (
-    DONT_KNOW,
-    DONT_KNOW_PERSON,
+from ..instruments.loader import render_wording
+from ..models import Account, Participant, Response
+from .forms import (
     Contact,
     Question,
     build_form_class,
-    choices_for,
     power_map_field,
     section_questions,
 )
-from ..instruments.loader import render_wording
-from ..models import Account, Participant, Response
+from .values import (
+    DONT_KNOW,
+    DONT_KNOW_PERSON,
+    StoredValue,
+    choice_labels,
+    form_value,
+    option_value,
+)
 
 
 @dataclass
@@ -82,30 +86,18 @@ def stored_form_data(response: Response | None) -> dict[str, object]:
     if response is None:
         return data
     for answer in response.answers:
-        if answer.dont_know:
-            data[answer.item_id] = DONT_KNOW
-        elif answer.value_text is not None and answer.value_text.startswith("[") and (
-            answer.value_num is None
-        ):
-            data[answer.item_id] = json.loads(answer.value_text)
-        elif answer.value_text is not None:
-            data[answer.item_id] = answer.value_text
-        elif answer.value_num is not None:
-            data[answer.item_id] = str(int(answer.value_num))
+        value = form_value(StoredValue(answer.value_num, answer.value_text, answer.dont_know))
+        if value is not None:
+            data[answer.item_id] = value
     for rating in response.power_map:
         for kind in ("support", "influence"):
-            value = getattr(rating, kind)
+            score = getattr(rating, kind)
             if getattr(rating, f"{kind}_dont_know"):
                 data[f"pm_{rating.contact_id}_{kind}"] = DONT_KNOW
-            elif value is not None:
-                data[f"pm_{rating.contact_id}_{kind}"] = _power_option(response, kind, value)
+            elif score is not None:
+                item = response.wave.instrument.item_by_role(f"stance_{kind}")
+                data[f"pm_{rating.contact_id}_{kind}"] = option_value(item, score)
     return data
-
-
-def _power_option(response: Response, kind: str, score: int) -> str:
-    item = response.wave.instrument.item_by_role(f"stance_{kind}")
-    option = next((o for o in item.options if o.score == score), None) if item else None
-    return option.value if option else str(score)
 
 
 def answer_label(question: Question, value: object, wording: dict[str, str]) -> str:
@@ -116,7 +108,7 @@ def answer_label(question: Question, value: object, wording: dict[str, str]) -> 
         return str(value)
     if question.contact is not None and value == DONT_KNOW:
         return DONT_KNOW_PERSON
-    labels = {c.value: c.label for c in choices_for(question.item, wording)}
+    labels = choice_labels(question.item, wording)
     if isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value)
     return labels.get(str(value), str(value))

@@ -1,4 +1,8 @@
-"""Turn one raw answer (a form field, a CSV cell) into what is stored, or say why it is invalid."""
+"""Stored answers both ways: a raw answer (form field, CSV cell) in, and back as a person saw it.
+
+Encoding (:func:`coerce_value`) and decoding (:func:`form_value`, :func:`value_label`,
+:func:`option_value`) sit side by side so that a change to how values are stored changes both.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ import json
 import math
 from dataclasses import dataclass
 
-from ..instruments.model import Item
+from ..instruments.loader import render_wording
+from ..instruments.model import DONT_KNOW_LABEL, Item
 
-DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "n/a", "na", "not applicable",
-                   "don't know / not applicable"}
-MAX_TEXT = 10000
+DONT_KNOW = "dk"  # the form value of the "don't know" choice
+DONT_KNOW_PERSON = "I don't know this person"  # a power-map rater's "don't know"
+DONT_KNOW_WORDS = {DONT_KNOW, "don't know", "dont know", "n/a", "na", "not applicable",
+                   DONT_KNOW_LABEL.lower()}
 
 
 @dataclass(frozen=True)
@@ -121,3 +127,49 @@ def _multiple(item: Item, values: list[str]) -> StoredValue | None:
         return None
     order = [o.value for o in item.options]
     return StoredValue(value_text=json.dumps(sorted(chosen, key=order.index)))
+
+
+def choice_labels(item: Item, wording: dict[str, str]) -> dict[str, str]:
+    """Each value a form or file may give the item, with the label a person sees for it."""
+    if item.scale is not None:
+        out = {str(p): item.scale.label(p) for p in item.scale.points}
+        if item.scale.dont_know:
+            out[DONT_KNOW] = item.scale.dont_know
+        return out
+    return {o.value: render_wording(o.label, **wording) for o in item.options}
+
+
+def form_value(stored: StoredValue) -> str | list[str] | None:
+    """The form field value a stored answer came from, so a page re-opens exactly as left."""
+    if stored.dont_know:
+        return DONT_KNOW
+    if stored.value_text is not None and stored.value_text.startswith("[") and (
+        stored.value_num is None
+    ):
+        return json.loads(stored.value_text)
+    if stored.value_text is not None:
+        return stored.value_text
+    if stored.value_num is not None:
+        return str(int(stored.value_num))
+    return None
+
+
+def value_label(item: Item, value: float | None, text: str | None,
+                wording: dict[str, str]) -> str:
+    """How a stored answer reads to a person: the option or scale label, or the open text."""
+    if item.type == "open_text":
+        return text or ""
+    labels = choice_labels(item, wording)
+    if item.type == "multiple_choice":
+        return "; ".join(labels.get(v, v) for v in json.loads(text or "[]"))
+    if text is not None:
+        return labels.get(text, text)
+    if value is None or math.isnan(value):
+        return DONT_KNOW_LABEL
+    return labels.get(str(int(value)), str(value))
+
+
+def option_value(item: Item | None, score: int) -> str:
+    """The option a stored power-map score stands for (the score itself when none matches)."""
+    option = next((o for o in item.options if o.score == score), None) if item else None
+    return option.value if option else str(score)

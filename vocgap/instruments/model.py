@@ -18,6 +18,16 @@ ITEM_TYPES = (
 NUMERIC_TYPES = frozenset({"agreement", "likelihood", "importance", "stage"})
 SCALED_TYPES = frozenset({"agreement", "likelihood", "importance"})
 
+# The relationship stages from least to most intertwined; a stage item scores them 0, 1, 2, 3.
+STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
+
+# Open text: the length an answer may have unless the item sets its own, and the most it may set.
+TEXT_LIMIT = 20_000
+TEXT_LIMIT_MAX = 100_000
+
+# What a scale's "don't know" option says unless the instrument words it otherwise.
+DONT_KNOW_LABEL = "Don't know / not applicable"
+
 # Items the analysis looks for by purpose rather than by id, so a consultant may rename them.
 ROLES = (
     "superior_experience",
@@ -29,6 +39,15 @@ ROLES = (
     "service_model",
     "one_thing",
 )
+
+
+def agree_min(low: int, high: int) -> int:
+    """Lowest point counted as agreement, above the midpoint (4 on 1–5, 5 on 1–7, 6 on 0–10).
+
+    The one agree threshold: headline shares, top-box shares, classification and the report's
+    quadrant lines all count agreement from here.
+    """
+    return (low + high) // 2 + 1
 
 
 @dataclass(frozen=True)
@@ -48,7 +67,7 @@ class Scale:
     @property
     def agree_min(self) -> int:
         """Lowest value counted as agreement: above the midpoint (4 on 1–5, 5 on 1–7)."""
-        return (self.min + self.max) // 2 + 1
+        return agree_min(self.min, self.max)
 
     def label(self, point: int) -> str:
         return self.labels.get(point, str(point))
@@ -86,7 +105,7 @@ class Item:
     role: str | None = None
     rates: str | None = None
     help: str = ""
-    max_length: int = 20_000
+    max_length: int = TEXT_LIMIT
     sides: tuple[str, ...] = SIDES
 
     @property

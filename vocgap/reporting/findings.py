@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis import codes
-from ..instruments.model import Scale
+from ..instruments import agree_min
 from .formatting import plural
 
-# The ±½-SD band the analysis classifies with (METHODS.md §6), used when a result predates the
-# ``band`` field; the quadrant lines always come from the dimension's own scale.
+# The ±½-SD band the analysis classifies with (docs/methods.md), used when a result predates
+# the ``band`` field; the quadrant lines always come from the dimension's own scale.
 DEFAULT_BAND = 0.5
 QUADRANTS = (codes.BLIND_SPOT, codes.HIDDEN_STRENGTH, codes.SHARED_STRENGTH,
              codes.SHARED_WEAKNESS)
-STAGE_NAMES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
 
 def an(stage: str) -> str:
@@ -44,9 +43,9 @@ def thresholds(account: dict) -> Thresholds:
             low, high = int(dim["scale_low"]), int(dim["scale_high"])
             agree = dim.get("agree_min")
             if agree is None:
-                agree = Scale("dimension", low, high, {}).agree_min
+                agree = agree_min(low, high)
             return Thresholds(low, high, int(agree), float(dim.get("band") or DEFAULT_BAND))
-    return Thresholds(1, 5, Scale("dimension", 1, 5, {}).agree_min, DEFAULT_BAND)
+    return Thresholds(1, 5, agree_min(1, 5), DEFAULT_BAND)
 
 
 def compared(account: dict) -> list[dict]:

@@ -7,7 +7,8 @@ Everything is counted from the analysis result's own classes; nothing is re-deri
 from __future__ import annotations
 
 from ..analysis import codes
-from .findings import STAGE_NAMES, an
+from ..instruments import STAGES
+from .findings import an
 from .recommendations import BLIND_SPOT_ADVICE
 
 CHANGE_TOLERANCE = 0.005  # gaps are printed to two decimals; smaller moves read as unchanged
@@ -50,8 +51,8 @@ def stage_disagreements(data: dict, limit: int = 4) -> list[dict]:
         sides = stage.get("sides") or {}
         if stage.get("gap") and "vendor" in sides and "customer" in sides:
             rows.append({"account": account["account"], "gap": stage["gap"],
-                         "vendor": STAGE_NAMES[sides["vendor"]["median"]],
-                         "customer": STAGE_NAMES[sides["customer"]["median"]]})
+                         "vendor": STAGES[sides["vendor"]["median"]],
+                         "customer": STAGES[sides["customer"]["median"]]})
     rows.sort(key=lambda r: -abs(r["gap"]))
     return rows[:limit]
 

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from redis import Redis
 from rq import Queue, Retry
@@ -20,9 +21,13 @@ from rq.job import Job as QueueJob
 
 from .batch import Job, run_job
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 QUEUE_NAME = "vocgap-reports"
 RETRIES = 2
 KEEP_SECONDS = 7 * 24 * 3600
+EXTENSION = "vocgap_report_queue"
 
 
 @dataclass
@@ -107,3 +112,34 @@ def wait(batch: str, url: str, timeout: float = 3600,
         if current.done or time.monotonic() > deadline:
             return current
         time.sleep(0.5)
+
+
+@dataclass(frozen=True)
+class ReportQueue:
+    """The queue one app hands its report batches to, bound to the ``QUEUE_URL`` read at start."""
+
+    url: str
+
+    def enqueue(self, jobs: list[Job], batch: str | None = None, owner: str = "") -> str:
+        return enqueue(jobs, self.url, batch=batch, owner=owner)
+
+    def owner(self, batch: str) -> str | None:
+        return owner(batch, self.url)
+
+    def status(self, batch: str) -> BatchStatus:
+        return status(batch, self.url)
+
+    def wait(self, batch: str, timeout: float = 3600,
+             progress: Callable[[BatchStatus], None] | None = None) -> BatchStatus:
+        return wait(batch, self.url, timeout=timeout, progress=progress)
+
+
+def init_app(app: Flask) -> None:
+    """Read ``QUEUE_URL`` once: with it the app renders on the queue, without it in-process."""
+    url = app.config.get("QUEUE_URL") or ""
+    app.extensions[EXTENSION] = ReportQueue(url) if url else None
+
+
+def report_queue(app: Flask) -> ReportQueue | None:
+    """The app's queue, or None when it has none (reports then render here)."""
+    return app.extensions.get(EXTENSION)

@@ -9,7 +9,7 @@ from ..analysis.codes import (
     INSUFFICIENT_DATA,
     SUPPORTED,
 )
-from .findings import STAGE_NAMES as STAGES
+from ..instruments import STAGES
 from .findings import an
 from .formatting import plural
 

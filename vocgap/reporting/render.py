@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..analysis import codes
+from ..instruments import STAGES
 from ..paths import TEMPLATES_DIR
 from . import charts, findings
 from . import portfolio_summary as summary
@@ -34,6 +35,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html", "xml"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
+    env.globals["STAGES"] = STAGES
     return env
 
 
@@ -149,7 +151,7 @@ def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
             "unranked": summary.unranked(data), "ranking": summary.ranking(data),
             "trend": summary.trend_rows(portfolio, names),
             "withheld": [a for a in data["accounts"] if a.get("confidential")],
-            "stages": findings.STAGE_NAMES,
+            "stages": STAGES,
             "today": date.today(), "asset": SCHEME + "/"}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..collection.analysis_input import analyse_wave
+from ..findings import analyse_wave
 from ..models import Study, Wave
 
 

@@ -8,12 +8,14 @@ from .security import init_security
 
 
 def init_app(app: Flask) -> None:
+    from ..instruments import STAGES
     from ..reporting.formatting import FILTERS
     from . import auth, consultant, errors, observability, public, respondent
 
     init_security(app)
     observability.init_app(app)
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["STAGES"] = STAGES
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(respondent.bp)

@@ -1,4 +1,4 @@
-"""Request ids, one structured (JSON) log line per request, and the health endpoint's checks."""
+"""Request ids and one structured (JSON) log line per request."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import re
 import time
 import uuid
 
-import sqlalchemy as sa
 from flask import Flask, g, request
-
-from ..extensions import db
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 TOKEN_PATH = re.compile(r"^/s/.*")
@@ -29,15 +26,6 @@ class JsonFormatter(logging.Formatter):
 def safe_path(path: str) -> str:
     """Private survey tokens never reach a log."""
     return "/s/<token>" if TOKEN_PATH.match(path) else path
-
-
-def database_ok() -> tuple[bool, str]:
-    try:
-        with db.engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-        return True, "ok"
-    except sa.exc.SQLAlchemyError as exc:
-        return False, type(exc).__name__
 
 
 def init_app(app: Flask) -> None:

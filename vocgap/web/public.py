@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from .observability import database_ok
+from ..database import database_ok
 
 bp = Blueprint("public", __name__)
 

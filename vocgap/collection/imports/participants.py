@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from ...extensions import db
 from ...models import Account, Participant, Study
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
-from ...studies import add_participant
+from ..studies import add_participant
 from .columns import Columns, cell, norm
 from .common import ImportFailed, ImportReport, RowError, column_limit
 from .reader import Source, open_table

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, render_template, request
 
-from ...collection.analysis_input import analyse_wave
 from ...collection.progress import participant_statuses, status_counts, study_progress, totals
 from ...extensions import db
+from ...findings import analyse_wave
 from ...models import Participant, Response, Study
 from ...reporting.render import account_figures, portfolio_figures
 from . import bp, study_view

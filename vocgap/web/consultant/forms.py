@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from ...instruments import STAGES
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
 
 
@@ -99,9 +100,9 @@ class AccountForm(FlaskForm):
     annual_value = DecimalField("Annual value", places=2, validators=[
         Optional(), NumberRange(min=0, max=10**12)])
     crm_stage = SelectField("Stage in the vendor's CRM", choices=[
-        SelectChoice("", "Not recorded"), SelectChoice("0", "Exploratory"),
-        SelectChoice("1", "Basic"), SelectChoice("2", "Collaborative"),
-        SelectChoice("3", "Interconnected")], validators=[Optional()])
+        SelectChoice("", "Not recorded"),
+        *(SelectChoice(str(score), name) for score, name in enumerate(STAGES))],
+        validators=[Optional()])
     key_account = BooleanField("Key account")
 
 

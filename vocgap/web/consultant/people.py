@@ -28,11 +28,11 @@ from ...collection.progress import (
     status_counts,
     statuses_table,
 )
+from ...collection.studies import add_participant
 from ...collection.tokens import current_token, issue_token, survey_link
 from ...extensions import db
 from ...models import Account, Invitation, Participant, Study, utcnow
 from ...models import Response as ResponseRow
-from ...studies import add_participant
 from . import bp, study_view
 from .forms import AccountForm, ActionForm, ParticipantForm
 

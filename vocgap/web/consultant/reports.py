@@ -14,6 +14,7 @@ from ...models import Study
 from ...reporting import local_batch
 from ...reporting.batch import Job, plan_jobs, render_isolated
 from ...reporting.fetcher import ASSETS
+from ...reporting.queue import report_queue
 from ...reporting.render import account_context, portfolio_context, render_html, slug
 from ...reporting.study_reports import report_meta
 from . import bp, study_view
@@ -33,7 +34,7 @@ def reports(study: Study):
             if account.name in results]
     return render_template("consultant/reports.html", study=study, edition=edition,
                            rows=rows, data=data,
-                           queue=bool(current_app.config.get("QUEUE_URL")), action=ActionForm())
+                           queue=report_queue(current_app) is not None, action=ActionForm())
 
 
 @bp.get("/studies/<int:study_id>/reports/accounts/<int:account_id>.<any(pdf, html):fmt>")
@@ -83,11 +84,9 @@ def queue_batch(study: Study):
     batch = uuid.uuid4().hex[:12]
     folder = _batch_folder(study, batch)
     jobs = plan_jobs(data, meta, folder)
-    url = current_app.config.get("QUEUE_URL")
-    if url:
-        from ...reporting import queue
-
-        queue.enqueue(jobs, url, batch=batch, owner=str(study.id))
+    queue = report_queue(current_app)
+    if queue is not None:
+        queue.enqueue(jobs, batch=batch, owner=str(study.id))
     else:
         local_batch.start(jobs, folder, owner=str(study.id))
     return redirect(url_for("consultant.batch", study_id=study.id, batch=batch))
@@ -103,12 +102,10 @@ def _batch_state(study: Study, batch: str):
         if state.owner != str(study.id):
             abort(404)
         return state
-    url = current_app.config.get("QUEUE_URL")
-    from ...reporting import queue
-
-    if not url or queue.owner(batch, url) != str(study.id):
+    queue = report_queue(current_app)
+    if queue is None or queue.owner(batch) != str(study.id):
         abort(404)
-    return queue.status(batch, url)
+    return queue.status(batch)
 
 
 @bp.get("/studies/<int:study_id>/reports/batches/<batch>")

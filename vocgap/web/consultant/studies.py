@@ -18,10 +18,10 @@ from ...collection.progress import (
     study_progress,
     totals,
 )
+from ...collection.studies import close_wave, create_study, open_wave, reopen_wave
 from ...extensions import db
 from ...instruments import available_instruments, find_instrument
 from ...models import Invitation, Study, StudyMember
-from ...studies import close_wave, create_study, open_wave, reopen_wave
 from . import bp, study_view
 from .forms import ActionForm, ReopenForm, SendForm, StudyForm, StudySettingsForm, WaveForm
 

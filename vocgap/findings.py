@@ -1,35 +1,32 @@
-"""Read one wave's submitted responses from the database into the analysis' DataFrames."""
+"""A wave's findings: its submitted responses read into the analysis, for web, CLI and reports."""
 
 from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
 
-from ..analysis import AnalysisInput, analyse
-from ..extensions import db
-from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
+from .analysis import Analysis, AnalysisInput, analyse
+from .collection.store import submitted_responses
+from .extensions import db
+from .models import Answer, Participant, PowerMapRating, Response, Study, Wave
 
 
 def load_wave(study: Study, wave: Wave) -> AnalysisInput:
     """Submitted answers, respondents, the power map and account facts of one wave."""
-    submitted = (sa.select(Response.id, Account.name.label("account"), Participant.side,
-                           Participant.id.label("respondent"))
-                 .join(Account, Account.id == Response.account_id)
-                 .join(Participant, Participant.id == Response.participant_id)
-                 .where(Response.wave_id == wave.id, Response.status == "submitted"))
+    submitted = submitted_responses(wave)
     answers = pd.DataFrame(db.session.execute(
         submitted.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                               Answer.value_text.label("text"))
         .join(Answer, Answer.response_id == Response.id)).mappings().all(),
-        columns=["id", "account", "side", "respondent", "item", "value", "text"])
+        columns=["account", "side", "respondent_id", "item", "value", "text"]).rename(
+        columns={"respondent_id": "respondent"})
     answers["value"] = pd.to_numeric(answers["value"], errors="coerce")
     ratings = pd.DataFrame(db.session.execute(
         submitted.add_columns(PowerMapRating.contact_id.label("contact"),
                               PowerMapRating.support, PowerMapRating.influence)
         .join(PowerMapRating, PowerMapRating.response_id == Response.id)).mappings().all(),
-        columns=["id", "account", "side", "respondent", "contact", "support", "influence"])
-    ratings = ratings.rename(columns={"respondent": "rater"})[
-        ["account", "rater", "contact", "support", "influence"]].astype(
+        columns=["account", "respondent_id", "contact", "support", "influence"])
+    ratings = ratings.rename(columns={"respondent_id": "rater"}).astype(
         {"support": float, "influence": float})
     people = {p.id: p for p in db.session.scalars(sa.select(Participant).where(
         Participant.study_id == study.id))}
@@ -45,12 +42,11 @@ def load_wave(study: Study, wave: Wave) -> AnalysisInput:
                               "key_account": a.key_account, "crm_stage": a.crm_stage}
                              for a in study.accounts],
                             columns=["account", "segment", "key_account", "crm_stage"])
-    return AnalysisInput(answers.drop(columns=["id"]), respondents.reset_index(drop=True),
-                         ratings, accounts)
+    return AnalysisInput(answers, respondents.reset_index(drop=True), ratings, accounts)
 
 
 def analyse_wave(study: Study, wave: Wave | None = None, *, edition: str = "consultant",
-                 workers: int | None = None):
+                 workers: int | None = None) -> Analysis:
     """The full analysis of a wave, with the previous wave for trends when there is one."""
     wave = wave or study.current_wave
     earlier = [w for w in study.waves if w.number < wave.number]

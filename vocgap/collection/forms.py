@@ -8,13 +8,16 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
-from ..collection.values import InvalidValue, StoredValue, coerce_value
-from .loader import render_wording
-from .model import Item, Section
-
-DONT_KNOW = "dk"
-POWER_MAP_KINDS = ("support", "influence")
-DONT_KNOW_PERSON = "I don't know this person"
+from ..instruments.loader import render_wording
+from ..instruments.model import Item, Section
+from .values import (
+    DONT_KNOW,
+    DONT_KNOW_PERSON,
+    InvalidValue,
+    StoredValue,
+    choice_labels,
+    coerce_value,
+)
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,8 @@ class CheckboxesField(SelectMultipleField):
 
 
 def choices_for(item: Item, wording: dict[str, str]) -> list[SelectChoice]:
-    if item.scale is not None:
-        out = [SelectChoice(str(p), item.scale.label(p)) for p in item.scale.points]
-        if item.scale.dont_know:
-            out.append(SelectChoice(DONT_KNOW, item.scale.dont_know))
-        return out
-    return [SelectChoice(o.value, render_wording(o.label, **wording)) for o in item.options]
+    """The item's radio or checkbox choices, labelled as :func:`choice_labels` words them."""
+    return [SelectChoice(value, label) for value, label in choice_labels(item, wording).items()]
 
 
 class AnswerCheck:

@@ -8,10 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from .collection.tokens import issue_token
-from .extensions import db
-from .instruments import Instrument
-from .models import Account, Participant, Study, Vendor, Wave, utcnow
+from ..extensions import db
+from ..instruments import Instrument
+from ..models import Account, Participant, Study, Vendor, Wave, utcnow
+from .tokens import issue_token
 
 SHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
