@@ -4,6 +4,7 @@ from .base import utcnow
 from .collection import Answer, Invitation, PowerMapRating, Response
 from .people import Participant, participant_account
 from .study import Account, Study, StudyMember, User, Vendor, Wave
+from .throttle import RateCounter
 
 __all__ = [
     "Account",
@@ -11,6 +12,7 @@ __all__ = [
     "Invitation",
     "Participant",
     "PowerMapRating",
+    "RateCounter",
     "Response",
     "Study",
     "StudyMember",
