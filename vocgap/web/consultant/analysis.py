@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import threading
+
 from flask import abort, render_template, request
 
 from ...collection.analysis_input import analyse_wave
-from ...extensions import db
-from ...models import Response, Study
+from ...collection.fingerprint import analysis_fingerprint
+from ...models import Study
 from . import bp, study_view
 from .people import study_account
 
 _CACHE: dict[tuple, dict] = {}
 _CACHE_SIZE = 16
+_LOCK = threading.Lock()
 
 
 def study_analysis(study: Study, edition: str) -> dict:
-    """The wave's analysis JSON, recomputed only when a response has changed since last time."""
+    """The wave's analysis JSON, recomputed whenever anything it shows has changed."""
     wave = study.current_wave
-    stamp = db.session.execute(sa.select(sa.func.count(Response.id), sa.func.max(
-        Response.updated_at)).where(Response.wave_id == wave.id)).one()
-    key = (study.id, wave.id, edition, study.min_group, tuple(stamp))
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = analyse_wave(study, wave, edition=edition, workers=1).to_json()
-    return _CACHE[key]
+    key = (study.id, wave.id, edition, analysis_fingerprint(study, wave))
+    found = _CACHE.get(key)
+    if found is None:
+        found = analyse_wave(study, wave, edition=edition, workers=1).to_json()
+        with _LOCK:  # request threads share the cache
+            while len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = found
+    return found
 
 
 def requested_edition() -> str:
