@@ -15,8 +15,10 @@ CSP = (
 def init_security(app: Flask) -> None:
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
-        # Behind N proxies, the address and scheme are the ones the outermost proxy saw.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Behind N proxies, the client address is the one the outermost proxy saw. The scheme
+        # is not taken over: links use VOCGAP_PUBLIC_BASE_URL, and an https request would make
+        # Flask-WTF demand a Referer, which Referrer-Policy: no-referrer never sends.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0, x_host=0)
 
     @app.after_request
     def _headers(response: Response) -> Response:
