@@ -130,7 +130,7 @@ def _new_study(client, short_name):
 
 def test_short_names_are_unique_per_consultant_without_revealing_others(app, instrument):
     """Can a consultant learn that another client's study called 'acme' exists?"""
-    gen_study(instrument, "acme")  # someone else's
+    gen_user("other@test.example", study=gen_study(instrument, "acme"))  # someone else's
     gen_user("me@test.example")
     client = app.test_client()
     login(client, "me@test.example", "correct horse battery")
