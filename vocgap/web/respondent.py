@@ -33,7 +33,6 @@ bp = Blueprint("survey", __name__)
 csrf.exempt(bp)
 
 
-
 class _SubmitForm(FlaskForm):
     """The review page's Submit button: nothing but the CSRF token."""
 
