@@ -143,3 +143,13 @@ def test_trusted_proxies_must_be_a_count(app_config):
     with pytest.raises(ValueError, match="VOCGAP_TRUSTED_PROXIES"):
         create_app({**app_config, "TRUSTED_PROXIES": "all"})
     assert create_app({**app_config, "TRUSTED_PROXIES": "2"}).config["TRUSTED_PROXIES"] == 2
+
+
+def test_an_unreachable_counter_store_locks_nobody_out(app, client, people, caplog):
+    """Limits are a second line of defence: if Redis is down, links and sign-ins still work."""
+    app.config["RATE_LIMIT_URL"] = "redis://127.0.0.1:9/0"  # the discard port: refused
+    assert [client.get(f"/s/{MISS}").status_code for _ in range(12)] == [404] * 12
+    assert client.get(f"/s/{people['token']}").status_code == 302
+    assert login(client, password="wrong").status_code == 422
+    assert login(client).status_code == 302
+    assert "rate-limit counters unavailable" in caplog.text

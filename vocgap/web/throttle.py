@@ -13,6 +13,7 @@ address or e-mail address is stored in clear.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, request
+from redis.exceptions import RedisError
 
 from ..extensions import db
 from ..models import RateCounter, utcnow
@@ -32,6 +34,8 @@ class Window:
     limit: int
     seconds: int
 
+
+log = logging.getLogger(__name__)
 
 LINK_MISSES = (Window(10, 60), Window(60, 3600))            # per client address
 LOGIN_FAILURES_ADDRESS = (Window(10, 60), Window(50, 3600))  # per client address
@@ -78,7 +82,11 @@ def retry_after(scope: str, subject: str, windows: tuple[Window, ...]) -> int | 
     keys = _keys(scope, subject, windows, now)
     redis = _redis()
     if redis is not None:
-        counts = [int(v or 0) for v in redis.mget([k for k, _, _ in keys])]
+        try:
+            counts = [int(v or 0) for v in redis.mget([k for k, _, _ in keys])]
+        except RedisError as exc:  # limits are a second line of defence: never lock users out
+            log.warning("rate-limit counters unavailable (%s): not limiting", exc)
+            return None
     else:
         stored = dict(db.session.execute(sa.select(RateCounter.key, RateCounter.count).where(
             RateCounter.key.in_([k for k, _, _ in keys]))).all())
@@ -96,11 +104,14 @@ def record_failure(scope: str, subject: str, windows: tuple[Window, ...]) -> Non
     keys = _keys(scope, subject, windows, now)
     redis = _redis()
     if redis is not None:
-        with redis.pipeline(transaction=True) as pipe:
-            for key, window, _ in keys:
-                pipe.incr(key)
-                pipe.expire(key, window.seconds + 5)
-            pipe.execute()
+        try:
+            with redis.pipeline(transaction=True) as pipe:
+                for key, window, _ in keys:
+                    pipe.incr(key)
+                    pipe.expire(key, window.seconds + 5)
+                pipe.execute()
+        except RedisError as exc:
+            log.warning("rate-limit counters unavailable (%s): failure not counted", exc)
         return
     _record_in_database(keys)
 
