@@ -114,10 +114,15 @@ def test_autosave_after_close_answers_in_json(client, setup):  # noqa: F811
     assert page.status_code == 404 and not page.is_json  # a form post still gets the page
 
 
-def test_errors_are_json_for_json_callers(client):
+def test_errors_are_json_for_json_callers(app, client):
     missing = client.get("/no/such/page", headers={"Accept": "application/json"})
     assert missing.status_code == 404 and missing.json["status"] == 404
     assert "<html" in client.get("/no/such/page").get_data(as_text=True).lower()
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    too_big = client.post("/consultant/login", data={"x": "y" * 5000},
+                          headers={"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"})
+    assert too_big.status_code == 413 and too_big.json["status"] == 413
+    assert not client.post("/consultant/login", data={"x": "y" * 5000}).is_json
 
 
 def _new_study(client, short_name):

@@ -7,7 +7,10 @@ from werkzeug.exceptions import HTTPException
 
 
 def wants_json() -> bool:
-    """Autosave (``action=autosave``, also sent by ``sendBeacon``) and clients asking for JSON."""
+    """Script requests (``fetch``/``sendBeacon`` say ``Sec-Fetch-Dest: empty``), autosave
+    (``action=autosave``) and clients asking for JSON; a page never gets JSON by accident."""
+    if request.headers.get("Sec-Fetch-Dest") == "empty":
+        return True
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
         "application/json"
     ):
