@@ -25,7 +25,13 @@
     if (!dirty) { return; }
     dirty = false;
     fetch(target, { method: "POST", body: payload(), credentials: "same-origin" })
-      .then(function (r) { if (status) { status.textContent = r.ok || r.status === 422 ? "Answers saved" : ""; } })
+      .then(function (r) {
+        if (!status) { return; }
+        if (r.ok || r.status === 422) { status.textContent = "Answers saved"; return; }
+        // The survey closed or was submitted elsewhere: say so rather than pretend to save.
+        status.textContent = r.status === 404 || r.status === 409
+          ? "This survey can no longer be changed here: reopen the link from your invitation." : "";
+      })
       .catch(function () { dirty = true; });
   }
   form.addEventListener("change", function () {
