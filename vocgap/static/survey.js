@@ -29,8 +29,9 @@
         if (!status) { return; }
         if (r.ok || r.status === 422) { status.textContent = "Answers saved"; return; }
         // The survey closed or was submitted elsewhere: say so rather than pretend to save.
-        status.textContent = r.status === 404 || r.status === 409
-          ? "This survey can no longer be changed here: reopen the link from your invitation." : "";
+        status.textContent = r.status === 409
+          ? "Already submitted: to change your answers, open the link from your invitation again."
+          : r.status === 404 ? "The survey is no longer open, so answers cannot be saved." : "";
       })
       .catch(function () { dirty = true; });
   }
