@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 import zipfile
 
+import pytest
 import sqlalchemy as sa
 
 from vocgap.cli import main
@@ -19,6 +20,7 @@ from vocgap.demo import DEMO_EMAIL, DEMO_PASSWORD
 from vocgap.extensions import db
 from vocgap.models import Account, Study, utcnow
 
+from .browser import chromium, live_server
 from .conftest import ROOT, TEST_SECRET
 from .factories import gen_study, gen_user
 from .helpers import csrf_from, open_survey
@@ -150,3 +152,18 @@ def test_short_names_are_unique_per_consultant_without_revealing_others(app, ins
     mine = db.session.scalars(sa.select(Study.id).order_by(Study.id)).all()[-1]
     by_id = app.test_cli_runner().invoke(main, ["analyse", "--study", str(mine)])
     assert by_id.exit_code == 0, by_id.output
+
+
+@pytest.mark.e2e
+def test_autosave_tells_the_respondent_when_the_survey_has_closed(app, setup):  # noqa: F811
+    """In Chromium: after the wave closes, does autosave say so instead of going quiet?"""
+    with live_server(app) as base, chromium() as browser:
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.goto(f"{base}/s/{setup['ctoken']}")
+        page.goto(f"{base}{page_url(setup['globex'], 2)}")
+        setup["study"].current_wave.closed_at = utcnow()
+        db.session.commit()
+        page.locator("fieldset.question input[type=radio]").first.check()
+        status = page.locator(".autosave-status")
+        status.filter(has_text="no longer open").wait_for(timeout=10000)
+        assert "cannot be saved" in status.inner_text()
