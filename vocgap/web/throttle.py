@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 LINK_MISSES = (Window(10, 60), Window(60, 3600))            # per client address
 LOGIN_FAILURES_ADDRESS = (Window(10, 60), Window(50, 3600))  # per client address
-LOGIN_FAILURES_ACCOUNT = (Window(5, 60), Window(20, 3600))   # per e-mail address tried
+LOGIN_FAILURES_ACCOUNT = (Window(10, 60), Window(30, 3600))  # per e-mail address tried
 
 
 def client_address() -> str:
