@@ -83,7 +83,7 @@ def test_dimension_results_match_independent_calculations():
             ref = stats.mannwhitneyu(v, c, method=stats.PermutationMethod(n_resamples=np.inf))
             assert row.p_value == pytest.approx(ref.pvalue, abs=1e-12)
         else:
-            assert row.test_note == "too few responses to test"
+            assert row.test_note == "too_few_to_test"
     assert checked >= 3
 
 
@@ -92,7 +92,7 @@ def test_unanimous_sides_suppress_the_interval_in_words():
     row = result.gaps[(result.gaps["account"] == "acct0")
                       & (result.gaps["unit"] == "trust_right_thing")].iloc[0]
     if row.n_vendor >= 2 and row.n_customer >= 2:
-        assert row.ci_note == "unanimous on both sides"
+        assert row.ci_note == "unanimous"
         assert np.isnan(row.ci_low)
     assert row.gap == 2.0 and row.cliffs_delta == 1.0
 
@@ -118,11 +118,13 @@ def test_zero_one_and_all_dont_know_give_words_not_nan():
     text = json.dumps(data, allow_nan=False)
     assert "NaN" not in text and "Infinity" not in text
     status = {a["account"]: a["status"] for a in data["accounts"]}
-    assert status == {"OnlyVendor": "insufficient data", "Solo": "thin: one respondent on a side",
-                      "Unknown": "insufficient data"}
+    assert status == {"OnlyVendor": "insufficient_data", "Solo": "thin",
+                      "Unknown": "insufficient_data"}
     solo = next(a for a in data["accounts"] if a["account"] == "Solo")["items"][0]
-    assert solo["ci_low"] is None and solo["ci_note"] == "too few responses for an interval"
-    assert solo["dominance"] == "vendor higher in 1 of 1 pairs, lower in 0"
+    assert solo["ci_low"] is None and solo["ci_note"] == "too_few_for_interval"
+    assert (solo["pairs_higher"], solo["pairs_lower"], solo["pairs_total"]) == (1, 0, 1)
+    assert solo["counts"] == {"vendor": [{"value": 4.0, "count": 1}],
+                              "customer": [{"value": 2.0, "count": 1}]}
 
 
 def test_json_of_a_random_portfolio_is_finite_and_has_the_schema():
@@ -137,7 +139,7 @@ def test_json_of_a_random_portfolio_is_finite_and_has_the_schema():
     dim = account["dimensions"][0]
     assert {"unit", "gap", "ci_low", "ci_high", "cliffs_delta", "magnitude", "p_value",
             "p_adjusted", "min_p", "test_note", "rwg_vendor", "rwg_customer", "gap_z", "class",
-            "support", "quadrant", "dominance"} <= set(dim)
+            "support", "quadrant", "counts"} <= set(dim)
     assert {"dimensions", "items", "bain_literal", "stage_agreement", "ranking",
             "reliability", "trend"} <= set(data["portfolio"])
 
@@ -153,10 +155,10 @@ def test_bh_within_account_over_dimensions():
 def test_classification_uses_the_half_sd_band_around_zero():
     result = run(portfolio(seed=2))
     g = result.gaps.dropna(subset=["gap_z"])
-    assert (g.loc[g["gap_z"] > 0.5, "class"] == "over-estimation").all()
-    assert (g.loc[g["gap_z"] < -0.5, "class"] == "under-estimation").all()
+    assert (g.loc[g["gap_z"] > 0.5, "class"] == "over_estimation").all()
+    assert (g.loc[g["gap_z"] < -0.5, "class"] == "under_estimation").all()
     assert (g.loc[g["gap_z"].abs() <= 0.5, "class"] == "agreement").all()
-    blind = g[g["quadrant"] == "blind spot"]
+    blind = g[g["quadrant"] == "blind_spot"]
     assert ((blind["mean_vendor"] >= 4) & (blind["mean_customer"] < 4)).all()
 
 
@@ -190,7 +192,7 @@ def test_cli_analyse_from_a_csv_without_database(tmp_path):
                                        str(path), "--csv", str(tmp_path / "tables")])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)  # the table count goes to stderr, the JSON alone to stdout
-    assert "wrote 13 tables" in result.stderr
+    assert "wrote 14 tables" in result.stderr
     assert len(data["accounts"]) == 7
     gaps = pd.read_csv(tmp_path / "tables" / "gaps.csv")
     assert {"account", "unit", "gap", "ci_low", "cliffs_delta", "quadrant"} <= set(gaps.columns)

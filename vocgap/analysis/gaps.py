@@ -12,6 +12,22 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
+from .codes import (
+    AGREEMENT,
+    BLIND_SPOT,
+    HIDDEN_STRENGTH,
+    INDICATIVE,
+    INSUFFICIENT_DATA,
+    ITEM_NOT_TESTED,
+    OVER_ESTIMATION,
+    SHARED_STRENGTH,
+    SHARED_WEAKNESS,
+    SUPPORTED,
+    TOO_FEW_FOR_INTERVAL,
+    TOO_FEW_TO_TEST,
+    UNANIMOUS,
+    UNDER_ESTIMATION,
+)
 from .effects import cliffs_delta, hedges_g, magnitude, pairs, rwg, rwg_j, welch_ci
 from .exact import wmw_exact
 from .scoring import Unit
@@ -93,10 +109,6 @@ def grouped_bh(p: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return adjusted
 
 
-def dominance_words(gt: int, lt: int, total: int) -> str:
-    return f"vendor higher in {gt} of {total} pairs, lower in {lt}"
-
-
 def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
                   item_variances: pd.DataFrame | None = None,
                   workers: int | None = None) -> pd.DataFrame:
@@ -138,7 +150,7 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
         out["var_vendor"] == 0) & (out["var_customer"] == 0)
     out["ci_note"] = np.select(
         [unanimous, ~((out["n_vendor"] >= 2) & (out["n_customer"] >= 2))],
-        ["unanimous on both sides", "too few responses for an interval"], "")
+        [UNANIMOUS, TOO_FEW_FOR_INTERVAL], None)
 
     v, c = _padded(frame, cells, "vendor"), _padded(frame, cells, "customer")
     gt, eq, lt = pairs(v, c)
@@ -166,10 +178,7 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
                                                         has_p["account"].to_numpy())
     out["test_note"] = np.select(
         [~both, out["kind"] == "item", out["testable"]],
-        ["insufficient data: a side has no usable answer", "items: effect size only", ""],
-        "too few responses to test")
-    out["dominance"] = [dominance_words(int(g), int(x), int(t)) if t else ""
-                        for g, x, t in zip(gt, lt, out["pairs_total"], strict=True)]
+        [INSUFFICIENT_DATA, ITEM_NOT_TESTED, None], TOO_FEW_TO_TEST)
 
     points = info.map(lambda u: u.points).to_numpy()
     for side in ("vendor", "customer"):
@@ -203,14 +212,14 @@ def classify(out: pd.DataFrame, agree_min: pd.Series) -> None:
     """Over-/under-estimation by ±½ SD around zero, and the Atwater–Yammarino quadrants."""
     z = out["gap_z"]
     out["class"] = np.select([z > 0.5, z < -0.5, z.notna()],
-                             ["over-estimation", "under-estimation", "agreement"], None)
-    out["support"] = np.where(out["p_adjusted"] <= ALPHA, "supported",
-                              np.where(z.notna(), "indicative", None))
+                             [OVER_ESTIMATION, UNDER_ESTIMATION, AGREEMENT], None)
+    out["support"] = np.where(out["p_adjusted"] <= ALPHA, SUPPORTED,
+                              np.where(z.notna(), INDICATIVE, None))
     v_agree = out["mean_vendor"] >= agree_min
     c_agree = out["mean_customer"] >= agree_min
     out["quadrant"] = np.select(
         [z.isna(), v_agree & ~c_agree & (z > 0.5), ~v_agree & c_agree & (z < -0.5), c_agree],
-        [None, "blind spot", "hidden strength", "shared strength"], "shared weakness")
+        [None, BLIND_SPOT, HIDDEN_STRENGTH, SHARED_STRENGTH], SHARED_WEAKNESS)
 
 
 def item_variances(scored: pd.DataFrame, dimension_of: dict[str, str]) -> pd.DataFrame:
@@ -220,3 +229,35 @@ def item_variances(scored: pd.DataFrame, dimension_of: dict[str, str]) -> pd.Dat
         var="var", n="count").reset_index()
     grouped["dimension"] = grouped["item"].map(dimension_of)
     return grouped.dropna(subset=["var"])
+
+
+def gate_failed(gaps: pd.DataFrame) -> pd.Series:
+    """Rows that show no interval (G3) or, for dimensions, no test (G2)."""
+    untested = (gaps["kind"] == "dimension") & ~gaps["testable"].astype(bool)
+    return untested | gaps["ci_low"].isna()
+
+
+def category_counts(frame: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    """Answers per category and side for each account × unit where a gate failed, which
+    METHODS.md §0 asks to show in place of the missing statistic.
+
+    Returns
+    -------
+    DataFrame
+        ``account, unit, side, value, count``: one row per observed value (categories nobody
+        chose are left out; dimension scores are respondents' means, so their values may be
+        fractional).
+    """
+    columns = ["account", "unit", "side", "value", "count"]
+    failed = gaps.loc[gate_failed(gaps), ["account", "unit"]]
+    if failed.empty or frame.empty:
+        return pd.DataFrame(columns=columns)
+    keys = pd.MultiIndex.from_frame(failed.astype(str))
+    rows = frame.dropna(subset=["value"])
+    inside = pd.MultiIndex.from_arrays([rows["account"].astype(str), rows["unit"].astype(str)])
+    rows = rows[inside.isin(keys)]
+    counts = (rows.assign(value=rows["value"].round(9))
+              .groupby(["account", "unit", "side", "value"], observed=True).size()
+              .rename("count").reset_index())
+    counts["count"] = counts["count"].astype(int)
+    return counts[columns].astype({"account": object, "unit": object, "side": object})

@@ -17,6 +17,16 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from ..instruments import Instrument
+from .codes import (
+    CONCENTRATE_HERE,
+    INSUFFICIENT_DATA,
+    KEEP_UP,
+    LOW_PRIORITY,
+    POSSIBLE_OVERKILL,
+    TOO_FEW_FOR_INTERVAL,
+    TOO_FEW_TO_TEST,
+    UNANIMOUS,
+)
 
 STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 CUSTOMER_ROLES = ("executive", "middle_management", "operational_user", "purchasing")
@@ -35,8 +45,8 @@ def superior_experience(answers: pd.DataFrame, instrument: Instrument) -> pd.Dat
     """Share agreeing that the vendor delivers a superior experience, per account and side."""
     item = instrument.item_by_role("superior_experience")
     columns = ["account", "x_vendor", "n_vendor", "x_customer", "n_customer", "share_vendor",
-               "share_customer", "difference", "ci_low", "ci_high", "p_value", "min_p",
-               "vendor_majority", "customer_majority"]
+               "share_customer", "difference", "ci_low", "ci_high", "ci_note", "p_value",
+               "min_p", "test_note", "vendor_majority", "customer_majority"]
     if item is None:  # an instrument without the headline question: same columns, no rows
         return pd.DataFrame(columns=columns)
     rows = answers[(answers["item"] == item.id)].dropna(subset=["value"])
@@ -54,12 +64,16 @@ def superior_experience(answers: pd.DataFrame, instrument: Instrument) -> pd.Dat
     out["difference"] = out["share_vendor"] - out["share_customer"]
     out["ci_low"], out["ci_high"], out["p_value"], out["min_p"] = np.nan, np.nan, np.nan, np.nan
     ok = (out["n_vendor"] > 0) & (out["n_customer"] > 0)
-    if ok.any():
-        sub = out[ok]
+    out["ci_note"] = _interval_gate(out)
+    with_ci = ok & out["ci_note"].isna()
+    if with_ci.any():
+        sub = out[with_ci]
         low, high = confint_proportions_2indep(
             sub["x_vendor"].to_numpy(), sub["n_vendor"].to_numpy(), sub["x_customer"].to_numpy(),
             sub["n_customer"].to_numpy(), method="newcomb", compare="diff")
-        out.loc[ok, "ci_low"], out.loc[ok, "ci_high"] = low, high
+        out.loc[with_ci, "ci_low"], out.loc[with_ci, "ci_high"] = low, high
+    if ok.any():
+        sub = out[ok]
         # Boschloo takes one table at a time: run it once per distinct table (memoised).
         sizes = list(zip(sub["n_vendor"], sub["n_customer"], strict=True))
         extreme = {s: boschloo_p(int(s[0]), int(s[0]), 0, int(s[1])) for s in set(sizes)}
@@ -68,9 +82,24 @@ def superior_experience(answers: pd.DataFrame, instrument: Instrument) -> pd.Dat
                           strict=True))
         out.loc[ok, "p_value"] = [boschloo_p(*map(int, t)) if extreme[(t[1], t[3])] <= ALPHA
                                   else np.nan for t in tables]
+    out["test_note"] = np.where(~ok, INSUFFICIENT_DATA,
+                                np.where(out["p_value"].isna(), TOO_FEW_TO_TEST, None))
     out["vendor_majority"] = out["share_vendor"] > 0.5
     out["customer_majority"] = out["share_customer"] > 0.5
-    return out
+    return out[columns]
+
+
+def _interval_gate(out: pd.DataFrame) -> pd.Series:
+    """Gate G3 for two proportions: two answers a side and someone disagreeing with the rest
+    on at least one side; otherwise the code of the reason (null when the interval is shown)."""
+    def varied(side: str) -> pd.Series:
+        return (out[f"x_{side}"] > 0) & (out[f"x_{side}"] < out[f"n_{side}"])
+
+    enough = (out["n_vendor"] >= 2) & (out["n_customer"] >= 2)
+    some = (out["n_vendor"] > 0) & (out["n_customer"] > 0)
+    note = np.select([~some, ~enough, ~(varied("vendor") | varied("customer"))],
+                     [INSUFFICIENT_DATA, TOO_FEW_FOR_INTERVAL, UNANIMOUS], None)
+    return pd.Series(note, index=out.index, dtype=object)
 
 
 def recommend(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -165,14 +194,26 @@ def power_map(answers: pd.DataFrame, ratings: pd.DataFrame, respondents: pd.Data
     return frame[columns]
 
 
+COVERAGE_COLUMNS = ["account", "respondents", "role_counts", "roles_present", "roles_missing",
+                    "quartet_counts", "quartet_present", "quartet_missing", "buyers",
+                    "buyer_heard"]
+
+
 def coverage(respondents: pd.DataFrame) -> pd.DataFrame:
-    """Which buying-team roles and quartet positions answered, per account (customers only)."""
+    """Which buying-team roles and quartet positions answered, per account (customers only).
+
+    Returns
+    -------
+    DataFrame
+        ``account, respondents, role_counts, roles_present, roles_missing, quartet_counts,
+        quartet_present, quartet_missing, buyers, buyer_heard``; the counts are dicts of
+        respondents per role or quartet position, ``buyers`` counts business or technical buyers
+        and purchasing.
+    """
     customers = respondents[respondents["side"] == "customer"].drop_duplicates(
         ["account", "respondent"])
-    columns = ["account", "respondents", "roles_present", "roles_missing", "quartet_present",
-               "quartet_missing", "buyer_heard"]
     if customers.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
     heard = {}
     for field, codes in (("role", CUSTOMER_ROLES), ("quartet", QUARTET)):
         table = pd.crosstab(customers["account"], pd.Categorical(customers[field],
@@ -180,19 +221,25 @@ def coverage(respondents: pd.DataFrame) -> pd.DataFrame:
                             dropna=False).reindex(columns=list(codes), fill_value=0)
         heard[field] = table
     index = heard["role"].index.union(heard["quartet"].index)
-    role = heard["role"].reindex(index, fill_value=0).to_numpy() > 0
-    quartet = heard["quartet"].reindex(index, fill_value=0).to_numpy() > 0
+    role_n = heard["role"].reindex(index, fill_value=0).to_numpy()
+    quartet_n = heard["quartet"].reindex(index, fill_value=0).to_numpy()
+    role, quartet = role_n > 0, quartet_n > 0
     sizes = customers.groupby("account", observed=True).size().reindex(index, fill_value=0)
+    is_buyer = (customers["quartet"].isin(["business_buyer", "tech_buyer"])
+                | (customers["role"] == "purchasing"))
+    buyers = customers[is_buyer].groupby("account", observed=True).size().reindex(
+        index, fill_value=0)
     roles_arr, quartet_arr = np.array(CUSTOMER_ROLES), np.array(QUARTET)
-    buyers = quartet[:, [QUARTET.index("business_buyer"), QUARTET.index("tech_buyer")]].any(
-        axis=1) | role[:, CUSTOMER_ROLES.index("purchasing")]
     return pd.DataFrame({
         "account": index, "respondents": sizes.to_numpy(),
+        "role_counts": [dict(zip(CUSTOMER_ROLES, map(int, r), strict=True)) for r in role_n],
         "roles_present": [list(roles_arr[r]) for r in role],
         "roles_missing": [list(roles_arr[~r]) for r in role],
+        "quartet_counts": [dict(zip(QUARTET, map(int, q), strict=True)) for q in quartet_n],
         "quartet_present": [list(quartet_arr[q]) for q in quartet],
         "quartet_missing": [list(quartet_arr[~q]) for q in quartet],
-        "buyer_heard": buyers}, columns=columns)
+        "buyers": buyers.to_numpy().astype(int),
+        "buyer_heard": buyers.to_numpy() > 0}, columns=COVERAGE_COLUMNS)
 
 
 def prediction_accuracy(scored_units: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
@@ -214,40 +261,66 @@ def prediction_accuracy(scored_units: pd.DataFrame, respondents: pd.DataFrame) -
     return summary.sort_values("mae", kind="stable").reset_index(drop=True)
 
 
+PRIORITY_COLUMNS = ["account", "unit", "performance", "n_performance", "importance",
+                    "n_importance", "priority", "gap_z", "quadrant", "importance_source"]
+
+
 def priorities(answers: pd.DataFrame, unit_scores: pd.DataFrame, gaps: pd.DataFrame,
                instrument: Instrument) -> pd.DataFrame:
-    """Importance × (1 − performance) per account and dimension, both rescaled to 0–1."""
+    """Importance × (1 − performance) per account and dimension, both rescaled to 0–1.
+
+    Returns
+    -------
+    DataFrame
+        ``account, unit, performance, n_performance, importance, n_importance, priority, gap_z,
+        quadrant, importance_source``; ``n_importance`` is null for derived importance, which is
+        a portfolio figure.
+    """
     dims = {d.id: d for d in instrument.dimensions}
     customers = unit_scores[(unit_scores["side"] == "customer") & unit_scores["unit"].isin(dims)]
     scale = {d: instrument.dimension_items(d)[0].scale for d in dims}
-    perf = customers.groupby(["account", "unit"], observed=True)["value"].mean().rename("P")
-    perf = perf.reset_index()
-    perf["P"] = [(p - scale[u].min) / (scale[u].max - scale[u].min)
-                 for p, u in zip(perf["P"], perf["unit"], strict=True)]
+    perf = customers.groupby(["account", "unit"], observed=True)["value"].agg(
+        performance="mean", n_performance="count").reset_index()
+    perf["performance"] = [(p - scale[u].min) / (scale[u].max - scale[u].min)
+                           for p, u in zip(perf["performance"], perf["unit"], strict=True)]
     rating_items = {i.id: i for i in instrument.items if i.type == "importance"}
     if rating_items:
         rated = answers[answers["item"].isin(rating_items) & (answers["side"] == "customer")]
         low = rated["item"].map({k: i.scale.min for k, i in rating_items.items()})
         high = rated["item"].map({k: i.scale.max for k, i in rating_items.items()})
         rated = rated.assign(unit=rated["item"].map({k: i.rates for k, i in rating_items.items()}),
-                             I=(rated["value"] - low) / (high - low)).dropna(subset=["I"])
-        importance = rated.groupby(["account", "unit"], observed=True)["I"].mean().reset_index()
+                             importance=(rated["value"] - low) / (high - low)).dropna(
+            subset=["importance"])
+        importance = rated.groupby(["account", "unit"], observed=True)["importance"].agg(
+            importance="mean", n_importance="count").reset_index()
         source = "stated"
     else:
         importance = _derived_importance(answers, customers, instrument)
         source = "derived"
     frame = perf.merge(importance, on=[c for c in ("account", "unit") if c in importance],
                        how="left")
-    frame["priority"] = frame["I"] * (1 - frame["P"])
+    if "n_importance" not in frame:
+        frame["n_importance"] = np.nan
+    frame["priority"] = frame["importance"] * (1 - frame["performance"])
     gap_z = gaps[gaps["kind"] == "dimension"].set_index(["account", "unit"])["gap_z"]
     frame["gap_z"] = gap_z.reindex(pd.MultiIndex.from_frame(frame[["account", "unit"]])).to_numpy()
-    grand_i, grand_p = frame["I"].mean(), frame["P"].mean()
-    frame["quadrant"] = np.select(
-        [frame["I"].isna(), (frame["I"] >= grand_i) & (frame["P"] < grand_p),
-         (frame["I"] >= grand_i), (frame["P"] < grand_p)],
-        [None, "Concentrate here", "Keep up the good work", "Low priority"],
-        "Possible overkill")
+    frame["quadrant"] = priority_quadrants(frame)
     frame["importance_source"] = source
+    return order_priorities(frame[PRIORITY_COLUMNS])
+
+
+def priority_quadrants(frame: pd.DataFrame) -> np.ndarray:
+    """Martilla–James quadrant of each row, crosshairs at the grand means of the rows given."""
+    imp, perf = frame["importance"].astype(float), frame["performance"].astype(float)
+    grand_i, grand_p = imp.mean(), perf.mean()
+    return np.select(
+        [imp.isna() | perf.isna(), (imp >= grand_i) & (perf < grand_p), imp >= grand_i,
+         perf < grand_p],
+        [None, CONCENTRATE_HERE, KEEP_UP, LOW_PRIORITY], POSSIBLE_OVERKILL)
+
+
+def order_priorities(frame: pd.DataFrame) -> pd.DataFrame:
+    """Highest priority first within each account, ties broken by gap_z (blind spots first)."""
     return frame.sort_values(["account", "priority", "gap_z"], ascending=[True, False, False],
                              na_position="last", kind="stable").reset_index(drop=True)
 
@@ -256,7 +329,7 @@ def _derived_importance(answers, customers, instrument) -> pd.DataFrame:
     """Spearman ρ of each dimension with likelihood to recommend (n ≥ 30), negatives set to 0."""
     item = instrument.item_by_role("recommend")
     if item is None:
-        return pd.DataFrame(columns=["unit", "I"])
+        return pd.DataFrame(columns=["unit", "importance"])
     rec = answers[(answers["item"] == item.id) & (answers["side"] == "customer")].dropna(
         subset=["value"]).set_index("respondent")["value"]
     rows = []
@@ -264,8 +337,8 @@ def _derived_importance(answers, customers, instrument) -> pd.DataFrame:
         joined = group.set_index("respondent")["value"].to_frame("score").join(rec, how="inner")
         if len(joined) >= 30 and joined["score"].nunique() > 1 and joined["value"].nunique() > 1:
             rho = stats.spearmanr(joined["score"], joined["value"]).statistic
-            rows.append({"unit": unit, "I": max(0.0, float(rho))})
-    return pd.DataFrame(rows, columns=["unit", "I"])
+            rows.append({"unit": unit, "importance": max(0.0, float(rho))})
+    return pd.DataFrame(rows, columns=["unit", "importance"])
 
 
 def verbatims(answers: pd.DataFrame, respondents: pd.DataFrame,

@@ -21,6 +21,7 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
+from .codes import BLIND_SPOT, HIDDEN_STRENGTH, TOO_FEW_ACCOUNTS, TOO_FEW_RESPONDENTS
 from .effects import cronbach_alpha
 from .exact import signed_rank_p
 
@@ -130,6 +131,10 @@ def stage_agreement(stages: pd.DataFrame) -> dict:
         low, high = proportion_confint(k, n, method="wilson")
         out[f"share_{name}"] = k / n
         out[f"share_{name}_ci"] = [float(low), float(high)]
+    if n < MIN_ACCOUNTS:  # G2 at portfolio level: no test or κ can mean anything yet
+        return {**out, "note": TOO_FEW_ACCOUNTS, "sign_test_p": None, "kappa_linear": None,
+                "kappa_linear_ci": None, "kappa_quadratic": None, "stuart_maxwell": None}
+    out["note"] = None
     out["sign_test_p"] = float(stats.binomtest(ahead, ahead + behind).pvalue) if (
         ahead + behind) else float("nan")
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
@@ -139,7 +144,10 @@ def stage_agreement(stages: pd.DataFrame) -> dict:
         quadratic = cohens_kappa(table, wt="quadratic")
         sm = SquareTable(table, shift_zeros=False).homogeneity()
     out["kappa_linear"] = float(linear.kappa)
-    out["kappa_linear_ci"] = [float(linear.kappa_low), float(linear.kappa_upp)]
+    bounds = [float(linear.kappa_low), float(linear.kappa_upp)]
+    # G3: an interval of zero width (no variance) is no interval.
+    out["kappa_linear_ci"] = bounds if np.all(np.isfinite(bounds)) and bounds[0] < bounds[1] \
+        else None
     out["kappa_quadratic"] = float(quadratic.kappa)
     out["stuart_maxwell"] = {"statistic": float(sm.statistic), "df": int(sm.df),
                              "p_value": float(sm.pvalue)}
@@ -160,8 +168,8 @@ def holm(claims: dict[str, float]) -> dict[str, float]:
 def account_ranking(gaps: pd.DataFrame) -> pd.DataFrame:
     """Accounts ordered by their mean dimension gap (largest vendor over-estimation first)."""
     dims = gaps[(gaps["kind"] == "dimension") & gaps["gap"].notna()]
-    dims = dims.assign(blind=dims["quadrant"] == "blind spot",
-                       hidden=dims["quadrant"] == "hidden strength")
+    dims = dims.assign(blind=dims["quadrant"] == BLIND_SPOT,
+                       hidden=dims["quadrant"] == HIDDEN_STRENGTH)
     ranking = dims.groupby("account", observed=True).agg(
         mean_gap=("gap", "mean"), max_gap=("gap", "max"), dimensions=("gap", "count"),
         blind_spots=("blind", "sum"), hidden_strengths=("hidden", "sum")).reset_index()
@@ -201,8 +209,7 @@ def reliability(scored: pd.DataFrame, instrument) -> pd.DataFrame:
             ok = complete >= MIN_ALPHA_RESPONDENTS and np.isfinite(alpha)
             rows.append({"dimension": dim, "side": side, "respondents": complete,
                          "alpha": alpha if ok else float("nan"),
-                         "note": "" if ok else f"fewer than {MIN_ALPHA_RESPONDENTS} complete "
-                                               "respondents",
+                         "note": None if ok else TOO_FEW_RESPONDENTS,
                          "low": bool(ok and alpha < 0.70)})
     return pd.DataFrame(rows, columns=["dimension", "side", "respondents", "alpha", "note",
                                        "low"])

@@ -10,9 +10,11 @@ import pandas as pd
 
 from ..instruments import Instrument
 from . import headline, portfolio
-from .confidentiality import apply_vendor_edition
-from .gaps import compare_units, item_variances
-from .scoring import scored_items, unit_frame, units
+from .codes import INSUFFICIENT_DATA, OK, THIN
+from .gaps import category_counts, compare_units, item_variances
+from .schema import TABLES, VENDOR_TABLES
+from .scoring import Unit, scored_items, unit_frame, units
+from .summary import summarise
 
 SCHEMA = "vocgap.analysis/1"
 
@@ -47,7 +49,24 @@ class AnalysisInput:
 
 
 @dataclass
+class Sources:
+    """The respondent-level frames a result was computed from. Never serialised: the vendor
+    edition recomputes portfolio figures from them using only the cells it shows."""
+
+    instrument: Instrument
+    unit_info: dict[str, Unit]
+    answers: pd.DataFrame
+    scored: pd.DataFrame
+    units: pd.DataFrame  # account, side, respondent, unit, value, kind
+    respondents: pd.DataFrame
+    previous_gaps: pd.DataFrame | None = None
+    previous_counts: pd.DataFrame | None = None
+
+
+@dataclass
 class Analysis:
+    """One wave's result in one edition; ``to_json`` and ``tables`` are its only outputs."""
+
     meta: dict
     gaps: pd.DataFrame
     superior: pd.DataFrame
@@ -60,19 +79,24 @@ class Analysis:
     verbatims: pd.DataFrame
     counts: pd.DataFrame
     portfolio: dict
+    categories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["account", "unit", "side", "value", "count"]))
+    sources: Sources | None = field(default=None, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Tidy tables for CSV export, one file each."""
-        return {"gaps": self.gaps, "superior_experience": self.superior,
-                "recommend": self.recommend,
-                "stages": self.stages.drop(columns=["mode", "distribution"], errors="ignore"),
-                "power_map": self.power_map, "priorities": self.priorities,
-                "prediction_accuracy": self.accuracy, "respondent_counts": self.counts,
-                "portfolio_dimensions": self.portfolio_frame("dimensions"),
-                "portfolio_items": self.portfolio_frame("items"),
-                "account_ranking": self.portfolio_frame("ranking"),
-                "reliability": self.portfolio_frame("reliability"),
-                "trend": self.portfolio_frame("trend")}
+        """Tidy tables for CSV export, one file each, with the columns of ``schema.TABLES``."""
+        layout = VENDOR_TABLES if self.meta.get("edition") == "vendor" else TABLES
+        frames = {"gaps": self.gaps, "superior_experience": self.superior,
+                  "recommend": self.recommend, "stages": self.stages,
+                  "power_map": self.power_map, "priorities": self.priorities,
+                  "prediction_accuracy": self.accuracy, "respondent_counts": self.counts,
+                  "category_counts": self.categories,
+                  "portfolio_dimensions": self.portfolio_frame("dimensions"),
+                  "portfolio_items": self.portfolio_frame("items"),
+                  "account_ranking": self.portfolio_frame("ranking"),
+                  "reliability": self.portfolio_frame("reliability"),
+                  "trend": self.portfolio_frame("trend")}
+        return {name: frame.reindex(columns=layout[name]) for name, frame in frames.items()}
 
     def portfolio_frame(self, key: str) -> pd.DataFrame:
         return pd.DataFrame(self.portfolio.get(key, []))
@@ -82,13 +106,17 @@ class Analysis:
         grouped = {name: _by_account(getattr(self, name)) for name in (
             "superior", "recommend", "stages", "power_map", "coverage", "priorities",
             "verbatims")}
-        dims = _by_account(self.gaps[self.gaps["kind"] == "dimension"])
-        items = _by_account(self.gaps[self.gaps["kind"] == "item"])
+        counts = _category_lookup(self.categories)
+        comparisons = self.gaps.assign(counts=[
+            counts.get(key) for key in zip(self.gaps["account"], self.gaps["unit"],
+                                           strict=True)])
+        dims = _by_account(comparisons[comparisons["kind"] == "dimension"])
+        items = _by_account(comparisons[comparisons["kind"] == "item"])
         accounts = [self._account(row, dims, items, grouped)
                     for row in self.counts.to_dict(orient="records")]
         return clean({"schema": SCHEMA, **self.meta, "accounts": accounts,
                       "portfolio": self.portfolio,
-                      "vendor_staff": _records(self.accuracy)})
+                      "vendor_staff": self.accuracy.to_dict(orient="records")})
 
     def _account(self, counts: dict, dims: dict, items: dict, grouped: dict) -> dict:
         name = counts["account"]
@@ -124,8 +152,14 @@ def _by_account(frame: pd.DataFrame) -> dict[str, list[dict]]:
     return out
 
 
-def _records(frame: pd.DataFrame, **_) -> list[dict]:
-    return [{k: v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+def _category_lookup(categories: pd.DataFrame) -> dict[tuple, dict]:
+    """(account, unit) → {side: [{value, count}, …]} for the comparison objects."""
+    out: dict[tuple, dict] = {}
+    for account, unit, side, value, count in categories[
+            ["account", "unit", "side", "value", "count"]].itertuples(index=False):
+        sides = out.setdefault((account, unit), {"vendor": [], "customer": []})
+        sides[side].append({"value": value, "count": count})
+    return out
 
 
 def clean(value):
@@ -161,8 +195,8 @@ def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataF
             {"customer": 0, "vendor": 0})
     counts[["customer", "vendor"]] = counts[["customer", "vendor"]].astype(int)
     low = counts["account"].map(usable).fillna(0)
-    counts["status"] = np.select([low == 0, low == 1], ["insufficient data",
-                                                        "thin: one respondent on a side"], "ok")
+    counts["status"] = np.select([low == 0, low == 1], [INSUFFICIENT_DATA, THIN], OK)
+    counts["confidential"] = False  # set by the vendor edition for accounts it shows as counts
     return counts
 
 
@@ -170,12 +204,32 @@ def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
             edition: str = "consultant", previous: AnalysisInput | None = None,
             meta: dict | None = None, workers: int | None = None,
             wording: dict[str, str] | None = None) -> Analysis:
-    """All per-account and portfolio results for one wave.
+    """All per-account and portfolio results for one wave, in the edition asked for.
 
+    The consultant edition is computed first; the vendor edition is derived from it by
+    ``confidentiality.vendor_edition``, the one place where suppression happens.
     ``wording`` fills the instrument's placeholders in item labels (vendor, account).
     """
     if edition not in ("consultant", "vendor"):
         raise ValueError("edition is 'consultant' or 'vendor'")
+    if min_group < MIN_GROUP_FLOOR:
+        raise ValueError(f"min_group is at least {MIN_GROUP_FLOOR} (METHODS.md, gate G1)")
+    result = _consultant_edition(data, instrument, min_group, previous, meta, workers, wording)
+    if edition == "vendor":
+        from .confidentiality import vendor_edition
+
+        return vendor_edition(result, min_group)
+    result.sources = None  # respondent-level frames are needed only to derive the vendor edition
+    return result
+
+
+MIN_GROUP_FLOOR = 3
+
+
+def _consultant_edition(data: AnalysisInput, instrument: Instrument, min_group: int,
+                        previous: AnalysisInput | None, meta: dict | None,
+                        workers: int | None, wording: dict[str, str] | None) -> Analysis:
+    """Everything, for the consultant (marked confidential in every rendering)."""
     data, people = _encode_respondents(data)
     answers = data.answers
     unit_info = units(instrument, wording)
@@ -190,26 +244,15 @@ def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
     stages = headline.stages(answers, instrument)
     frame_with_kind = frame.assign(kind=frame["unit"].map(
         {u: i.kind for u, i in unit_info.items()}))
-    dims = portfolio.paired_by_dimension(gaps)
-    bain = portfolio.bain_literal(superior)
-    stage_summary = portfolio.stage_agreement(stages)
-    claims = {f"dimension:{u}": p for u, p in zip(dims["unit"], dims["p_value"], strict=True)}
-    claims["headline:bain_literal"] = bain["p_value"]
-    claims["headline:stage_sign_test"] = stage_summary.get("sign_test_p", float("nan"))
-    adjusted = portfolio.holm(claims)
-    dims["p_holm"] = [adjusted[f"dimension:{u}"] for u in dims["unit"]]
-    bain["p_holm"] = adjusted["headline:bain_literal"]
-    stage_summary["sign_test_p_holm"] = adjusted["headline:stage_sign_test"]
-    prior_gaps = None
+    prior_gaps = prior_counts = None
     if previous is not None:
         prior = scored_items(previous.answers, instrument)
         prior_gaps = compare_units(unit_frame(prior, instrument), unit_info,
                                    item_variances(prior, dimension_of), workers=1)
-    trend = portfolio.trend(gaps, prior_gaps)
-    n_accounts = int(gaps.loc[gaps["gap"].notna(), "account"].nunique())
+        prior_counts = respondent_counts(previous.answers, previous.accounts)
     result = Analysis(
         meta={"instrument": {"id": instrument.id, "version": instrument.version},
-              "edition": edition, "min_group": min_group, **(meta or {})},
+              "edition": "consultant", "min_group": min_group, **(meta or {})},
         gaps=gaps, superior=superior, recommend=headline.recommend(answers, instrument),
         stages=stages,
         power_map=headline.power_map(answers, data.ratings, data.respondents, instrument),
@@ -218,23 +261,13 @@ def analyse(data: AnalysisInput, instrument: Instrument, *, min_group: int = 3,
         accuracy=headline.prediction_accuracy(frame_with_kind, data.respondents),
         verbatims=headline.verbatims(answers, data.respondents, instrument),
         counts=respondent_counts(answers, data.accounts),
-        portfolio={
-            "accounts_compared": n_accounts,
-            "note": _portfolio_note(n_accounts),
-            "dimensions": _records(dims),
-            "items": _records(portfolio.paired_by_item(gaps)),
-            "bain_literal": bain,
-            "stage_agreement": stage_summary,
-            "ranking": _records(portfolio.account_ranking(gaps)),
-            "reliability": _records(portfolio.reliability(scored, instrument)),
-            "trend": _records(trend),
-            "trend_by_dimension": _records(trend.groupby("unit", observed=True)[
-                ["gap", "previous_gap", "change"]].mean().reset_index()) if len(trend) else [],
-        })
+        portfolio=summarise(gaps, superior, stages, scored, instrument,
+                            portfolio.trend(gaps, prior_gaps)),
+        categories=category_counts(frame, gaps),
+        sources=Sources(instrument, unit_info, answers, scored, frame_with_kind,
+                        data.respondents, prior_gaps, prior_counts))
     result.power_map["contact"] = _decode(result.power_map["contact"], people)
     result.accuracy["respondent"] = _decode(result.accuracy["respondent"], people)
-    if edition == "vendor":
-        apply_vendor_edition(result, min_group)
     return result
 
 
@@ -260,12 +293,3 @@ def _decode(column: pd.Series, people: np.ndarray) -> pd.Series:
     values = pd.to_numeric(column, errors="coerce")
     return pd.Series([people[int(v)] if pd.notna(v) else None for v in values],
                      index=column.index, dtype=object)
-
-
-def _portfolio_note(n: int) -> str:
-    if n < portfolio.MIN_ACCOUNTS:
-        return (f"{n} accounts with both sides: portfolio tests need at least "
-                f"{portfolio.MIN_ACCOUNTS} accounts before p < .05 is possible, so none is shown")
-    if n < portfolio.RECOMMENDED_ACCOUNTS:
-        return f"{n} accounts with both sides: portfolio tests are possible but weak (10+ advised)"
-    return ""

@@ -15,6 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from ..analysis.codes import CONCENTRATE_HERE  # noqa: E402
+
 VENDOR = "#1f5fae"
 CUSTOMER = "#d9822b"
 INK = "#1d2430"
@@ -118,18 +120,19 @@ def heatmap(accounts: list[str], dimensions: list[str], gaps: np.ndarray) -> byt
 
 def priority_matrix(rows: list[dict]) -> bytes:
     """Importance against performance (both 0–1), crosshairs at the means."""
-    points = [r for r in rows if r.get("I") is not None and r.get("P") is not None]
+    points = [r for r in rows
+              if r.get("importance") is not None and r.get("performance") is not None]
     fig, ax = plt.subplots(figsize=(5.0, 3.6))
     if points:
-        i_mean = float(np.mean([p["I"] for p in points]))
-        p_mean = float(np.mean([p["P"] for p in points]))
+        i_mean = float(np.mean([p["importance"] for p in points]))
+        p_mean = float(np.mean([p["performance"] for p in points]))
         ax.axvline(p_mean, color=GRID)
         ax.axhline(i_mean, color=GRID)
         for p in points:
-            ax.scatter([p["P"]], [p["I"]], color=VENDOR if p.get("quadrant") ==
-                       "Concentrate here" else INK, s=22)
-            ax.annotate(p["label"], (p["P"], p["I"]), xytext=(4, 3), textcoords="offset points",
-                        fontsize=7.5)
+            ax.scatter([p["performance"]], [p["importance"]], color=VENDOR if p.get(
+                "quadrant") == CONCENTRATE_HERE else INK, s=22)
+            ax.annotate(p["label"], (p["performance"], p["importance"]), xytext=(4, 3),
+                        textcoords="offset points", fontsize=7.5)
         ax.text(0.02, 0.98, "Concentrate here", transform=ax.transAxes, va="top",
                 color=VENDOR)
     ax.set_xlim(0, 1)

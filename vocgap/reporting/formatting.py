@@ -46,5 +46,7 @@ def text_direction(text: str) -> str:
     return "ltr"
 
 
+from .wording import FILTERS as WORDING  # noqa: E402  (codes in words, same filters)
+
 FILTERS = {"num": num, "pvalue": pvalue, "pct": pct, "label": label,
-           "text_direction": text_direction}
+           "text_direction": text_direction, **WORDING}

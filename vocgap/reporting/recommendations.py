@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from ..analysis.codes import (
+    BELOW_MIN_GROUP,
+    BLIND_SPOT,
+    HIDDEN_STRENGTH,
+    INSUFFICIENT_DATA,
+    SUPPORTED,
+)
+
 STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
 # What to do when the vendor overrates a dimension (a blind spot), per dimension.
@@ -37,7 +45,7 @@ def _a(stage: str) -> str:
 
 
 def _blind_spot(dim: dict) -> dict:
-    certainty = "" if dim.get("support") == "supported" else " (indicative: the sample is small)"
+    certainty = "" if dim.get("support") == SUPPORTED else " (indicative: the sample is small)"
     return {"title": f"Blind spot: {dim['label'].lower()}{certainty}",
             "text": BLIND_SPOT_ADVICE[dim["unit"]], "source": dim["label"]}
 
@@ -45,7 +53,7 @@ def _blind_spot(dim: dict) -> dict:
 def recommendations(account: dict, min_group: int) -> list[dict]:
     """Up to eight findings-led recommendations, most important first, each with its reason."""
     out: list[dict] = []
-    if account["status"] == "insufficient data" or account.get("confidential"):
+    if account["status"] == INSUFFICIENT_DATA or account.get("confidential"):
         return [{"title": "Hear more voices before acting",
                  "text": "Too few people answered on at least one side to compare views. "
                          "Follow up with the customer contacts and account team who have not "
@@ -72,7 +80,7 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
     ranked = sorted((d for d in account.get("dimensions", []) if d.get("quadrant")),
                     key=lambda d: -(d.get("gap_z") or 0))
     blind = [_blind_spot(d) for d in ranked
-             if d["quadrant"] == "blind spot" and d["unit"] in BLIND_SPOT_ADVICE]
+             if d["quadrant"] == BLIND_SPOT and d["unit"] in BLIND_SPOT_ADVICE]
     out.extend(blind[:3])
     misread = [p for p in account.get("power_map", []) if p.get("misread_champion")]
     if misread:
@@ -82,19 +90,19 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                             "champions and understand the blockers' legitimate concerns.",
                     "source": "relationship composition (power)"})
     coverage = account.get("coverage") or {}
-    if coverage and not coverage.get("buyer_heard", True):
+    if coverage and coverage.get("buyer_heard") is False:  # None: withheld (vendor edition)
         out.append({"title": "Reach the buyers",
                     "text": "No business or technical buyer answered. Relationships tied to "
                             "users evaporate when the buying process changes; extend coverage "
                             "across the buying team.", "source": "relationship coverage"})
     for dim in account.get("dimensions", []):
-        if dim.get("quadrant") == "hidden strength":
+        if dim.get("quadrant") == HIDDEN_STRENGTH:
             out.append({"title": f"Hidden strength: {dim['label'].lower()}",
                         "text": "The customer rates this higher than your team expects. Keep "
                                 "doing it, tell your team, and use it in references.",
                         "source": dim["label"]})
     nps = account.get("recommend") or {}
-    if "customer" in nps and "vendor" in nps:
+    if all((nps.get(side) or {}).get("nps") is not None for side in ("customer", "vendor")):
         gap = nps["vendor"]["nps"] - nps["customer"]["nps"]
         if gap >= 30:
             out.append({"title": "Recalibrate the recommend forecast",
@@ -102,6 +110,12 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                                 "higher than the customer gives. Use the customer's own score "
                                 "in account planning.", "source": "likelihood to recommend"})
     out.extend(blind[3:])
+    withheld = [d for d in account.get("dimensions", []) if d.get("test_note") == BELOW_MIN_GROUP]
+    if not out and withheld:
+        out.append({"title": "Hear more voices before acting",
+                    "text": "Too few customers answered some of the questions to show their "
+                            "view here. Follow up with the contacts who answered “don't know” "
+                            "or have not answered yet.", "source": "Methods"})
     if not out:
         out.append({"title": "Views are aligned",
                     "text": "Your team reads this customer well. Keep the same level of "

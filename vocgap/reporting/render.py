@@ -68,7 +68,7 @@ def account_context(meta: dict, account: dict) -> dict:
             figures["quadrant"] = data_uri(charts.quadrant(dims, agree_min, low, high))
     priorities = [dict(p, label=_dimension_name(account, p["unit"]))
                   for p in account.get("priorities", [])]
-    if any(p.get("I") is not None for p in priorities):
+    if any(p.get("importance") is not None for p in priorities):
         figures["priorities"] = data_uri(charts.priority_matrix(priorities))
     return {"meta": meta, "account": account, "figures": figures, "priorities": priorities,
             "recommendations": recommendations(account, meta.get("min_group", 3)),
