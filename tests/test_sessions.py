@@ -99,7 +99,7 @@ def test_respondent_session_lasts_only_until_the_wave_closes(app, client, setup,
     assert client.get("/survey/", follow_redirects=True).status_code == 200
     # The browser might keep the cookie longer than asked: the server does not.
     later = closes.replace(tzinfo=UTC).timestamp() + 1
-    monkeypatch.setattr("vocgap.web.respondent_session.time.time", lambda: later)
+    monkeypatch.setattr("vocgap.web.respondent_session._now", lambda: later)
     assert client.get("/survey/").status_code == 404
 
 

@@ -22,6 +22,10 @@ ACCESS = "respondent"
 SUBMITTED = "submitted"
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _timestamp(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
@@ -39,7 +43,7 @@ def participant() -> Participant | None:
     ref = session.get(ACCESS)
     if not isinstance(ref, dict) or not isinstance(ref.get("exp"), int):
         return None
-    if ref["exp"] <= time.time():
+    if ref["exp"] <= _now():
         session.pop(ACCESS, None)
         return None
     person = db.session.get(Participant, ref.get("pid"))

@@ -42,6 +42,11 @@ LOGIN_FAILURES_ADDRESS = (Window(10, 60), Window(50, 3600))  # per client addres
 LOGIN_FAILURES_ACCOUNT = (Window(10, 60), Window(30, 3600))  # per e-mail address tried
 
 
+def _now() -> float:
+    """The clock the windows are cut from (one place, so tests can hold it still)."""
+    return time.time()
+
+
 def client_address() -> str:
     """The client's address as the trusted proxies report it (see ``VOCGAP_TRUSTED_PROXIES``)."""
     return request.remote_addr or "unknown"
@@ -78,7 +83,7 @@ def retry_after(scope: str, subject: str, windows: tuple[Window, ...]) -> int | 
     """Seconds until ``subject`` may fail again, or None if it has failures to spare."""
     if not _enabled():
         return None
-    now = time.time()
+    now = _now()
     keys = _keys(scope, subject, windows, now)
     redis = _redis()
     if redis is not None:
@@ -100,7 +105,7 @@ def record_failure(scope: str, subject: str, windows: tuple[Window, ...]) -> Non
     """Count one failure of ``subject`` in each of its windows."""
     if not _enabled():
         return
-    now = time.time()
+    now = _now()
     keys = _keys(scope, subject, windows, now)
     redis = _redis()
     if redis is not None:
@@ -126,7 +131,7 @@ def _record_in_database(keys: list[tuple[str, object, float]]) -> None:
         else:
             from sqlalchemy.dialects.sqlite import insert
         for key, _, end in keys:
-            expires = moment + timedelta(seconds=end - time.time())
+            expires = moment + timedelta(seconds=end - _now())
             statement = insert(table).values(key=key, count=1, expires_at=expires)
             connection.execute(statement.on_conflict_do_update(
                 index_elements=[table.c.key], set_={"count": table.c.count + 1}))
