@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+
 .PHONY: demo test install system-deps serve
 
 $(VENV)/.installed: pyproject.toml
@@ -12,7 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core from npm, injected into pages by the accessibility tests (never a downloaded browser).
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	command -v npm >/dev/null 2>&1 || bash .ci/system-deps
+	npm ci --no-audit --no-fund --prefix tests/a11y
+	touch $@
+
+install: $(VENV)/.installed $(AXE)
 
 system-deps:
 	bash .ci/system-deps

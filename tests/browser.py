@@ -47,3 +47,30 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+AXE = os.path.join(os.path.dirname(__file__), "a11y", "node_modules", "axe-core", "axe.min.js")
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """Inject axe-core (from npm, see tests/a11y) into the page and return its violations."""
+    if not os.path.exists(AXE):
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: `make install` should have run npm ci in tests/a11y")
+        pytest.skip("axe-core is not installed (make install)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        with open(AXE, encoding="utf-8") as source:
+            page.evaluate(source.read())
+    return page.evaluate(AXE_RUN)
+
+
+def assert_accessible(page, where: str) -> None:
+    """Zero axe-core violations, with a message naming the page and each rule broken."""
+    found = axe_violations(page)
+    assert not found, f"{where} ({page.url}): " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in found)

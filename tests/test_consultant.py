@@ -182,7 +182,8 @@ def test_progress_shows_missing_roles_and_counts(client, mine):
     db.session.commit()
     login(client)
     html = client.get(f"/consultant/studies/{mine.id}/").get_data(as_text=True)
-    assert "1 / 0 / 2" in html  # customers: submitted / invited / total
+    assert "<strong>1</strong> of 2</span>" in html  # customers submitted, of those listed
+    assert "1 started · 0 invited · 0 not invited" in html  # everyone counted once
     assert "No buyer has answered." in html
     assert "Executive, Middle management, Purchasing" in html
 
@@ -208,7 +209,7 @@ def test_wave_rollover_keeps_people_and_moves_links_to_the_new_wave(client, app,
     respondent = app.test_client()
     open_survey(respondent, token)
     landing = respondent.get("/survey/", follow_redirects=True)
-    assert "Part 1 of" in landing.get_data(as_text=True)  # a fresh response in wave 2
+    assert "Start the survey" in landing.get_data(as_text=True)  # a fresh start in wave 2
 
 
 def test_wave_dates_must_be_in_order(client, mine):

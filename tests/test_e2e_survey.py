@@ -66,6 +66,7 @@ def test_customer_survey_leave_midway_and_come_back(app, people, instrument):
         page.goto(f"{base}/s/{people['ctoken']}")
         assert people["ctoken"] not in page.url
         assert "Globex Ünited" in page.locator("header").inner_text()
+        page.get_by_role("link", name="Start the survey").click()
         for _ in range(3):
             answer_page(page)
             go_on(page)
@@ -113,8 +114,8 @@ def test_vendor_mirror_survey_with_power_map(app, people, instrument):
         assert "Globex Ünited would say we deliver" in page.content()
         answer_page(page)
         go_on(page)
-        page.get_by_role("button", name="Save and finish later").click()
-        page.locator("h1", has_text="Your answers are saved").wait_for()
+        page.get_by_role("button", name="Save and go to my accounts").click()
+        assert "In progress" in page.locator("ul.account-list").inner_text()
         context.close()
 
         context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -135,7 +136,7 @@ def test_vendor_mirror_survey_with_power_map(app, people, instrument):
         assert "Pat Purchasing" in page.content()
         page.get_by_role("button", name="Submit my answers").click()
         page.locator("h1", has_text="Thank you").wait_for()
-        page.get_by_role("link", name="Answer for another account").click()
+        page.get_by_role("link", name="See all my accounts").click()
         assert "Submitted" in page.locator("ul.account-list").inner_text()
         context.close()
 

@@ -128,9 +128,10 @@ def test_links_never_come_from_the_request_host(app, smtp, study):
     client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
                                            "consultant@test.example",
                                            "password": "correct horse battery"})
-    overview = client.get(f"/consultant/studies/{study.id}/").get_data(as_text=True)
+    confirm = client.get(f"/consultant/studies/{study.id}/send/invitation").get_data(as_text=True)
+    assert "evil.example" not in confirm
     sent = client.post(f"/consultant/studies/{study.id}/send/invitation",
-                       data={"csrf_token": csrf_from(overview)})
+                       data={"csrf_token": csrf_from(confirm), "sides": "both", "expected": 3})
     assert sent.status_code == 302
     assert smtp.messages
     for message in smtp.messages:

@@ -6,11 +6,11 @@ import json
 import logging
 
 from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import upgrade
 
 from vocgap import create_app
 from vocgap.cli import main
-from vocgap.paths import MIGRATIONS_DIR
 from vocgap.web.observability import JsonFormatter, access_log
 
 from .conftest import drop_everything
@@ -53,7 +53,8 @@ def test_check_passes_on_a_migrated_database(app):
     upgrade()
     result = app.test_cli_runner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
-    (head,) = ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    head = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()
+                                       ).get_current_head()
     assert f"ok   migrations: at {head}" in result.output
 
 

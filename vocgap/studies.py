@@ -51,6 +51,17 @@ def close_wave(wave: Wave) -> None:
     wave.closed_at = wave.closed_at or utcnow()
 
 
+def reopen_wave(wave: Wave, closes_at: datetime | None = None) -> None:
+    """Undo a close, until a later wave has started; a new closing date may be given."""
+    if any(w.number > wave.number for w in wave.study.waves):
+        raise ValueError(f"wave {wave.number} cannot be reopened: a later wave has started")
+    closes_at = closes_at or wave.closes_at
+    if closes_at <= max(utcnow(), wave.opens_at):
+        raise ValueError("choose a closing date in the future to reopen the wave")
+    wave.closes_at = closes_at
+    wave.closed_at = None
+
+
 def add_participant(study: Study, *, side: str, name: str, email: str = "",
                     account: Account | None = None, served: list[Account] | None = None,
                     role: str | None = None, quartet: str | None = None,

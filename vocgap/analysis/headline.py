@@ -163,7 +163,7 @@ def power_map(answers: pd.DataFrame, ratings: pd.DataFrame, respondents: pd.Data
     influence_item = instrument.item_by_role("stance_influence")
     columns = ["account", "contact", "vendor_support", "vendor_influence", "vendor_raters",
                "self_support", "self_influence", "vendor_view", "self_view", "match",
-               "misread_champion"]
+               "misread_champion", "hidden_champion"]
     if support_item is None or influence_item is None:
         return pd.DataFrame(columns=columns)
     own = answers[answers["item"].isin([support_item.id, influence_item.id])].pivot_table(
@@ -171,6 +171,8 @@ def power_map(answers: pd.DataFrame, ratings: pd.DataFrame, respondents: pd.Data
     own = own.rename(columns={support_item.id: "self_support",
                               influence_item.id: "self_influence"}).reset_index().rename(
         columns={"respondent": "contact"})
+    # A rating with neither part known ("I don't know this person") places nobody on the map.
+    ratings = ratings.dropna(subset=["support", "influence"], how="all")
     believed = (ratings.groupby(["account", "contact"], observed=True)
                 .agg(vendor_support=("support", "mean"), vendor_influence=("influence", "mean"),
                      vendor_raters=("rater", "nunique")).reset_index()
@@ -190,6 +192,9 @@ def power_map(answers: pd.DataFrame, ratings: pd.DataFrame, respondents: pd.Data
     frame["match"] = np.where(known, frame["vendor_view"] == frame["self_view"], None)
     frame["misread_champion"] = (frame["vendor_view"] == "champion") & frame["self_view"].isin(
         ["blocker", "detractor"])
+    # The opposite miss: a self-declared champion the vendor sees as undecided.
+    frame["hidden_champion"] = (frame["vendor_view"] == "undecided") & (
+        frame["self_view"] == "champion")
     frame["vendor_raters"] = frame["vendor_raters"].fillna(0).astype(int)
     return frame[columns]
 
@@ -295,7 +300,7 @@ def priorities(answers: pd.DataFrame, unit_scores: pd.DataFrame, gaps: pd.DataFr
             importance="mean", n_importance="count").reset_index()
         source = "stated"
     else:
-        importance = _derived_importance(answers, customers, instrument)
+        importance = derived_importance(answers, customers, instrument)
         source = "derived"
     frame = perf.merge(importance, on=[c for c in ("account", "unit") if c in importance],
                        how="left")
@@ -325,16 +330,18 @@ def order_priorities(frame: pd.DataFrame) -> pd.DataFrame:
                              na_position="last", kind="stable").reset_index(drop=True)
 
 
-def _derived_importance(answers, customers, instrument) -> pd.DataFrame:
-    """Spearman ρ of each dimension with likelihood to recommend (n ≥ 30), negatives set to 0."""
+def derived_importance(answers, customers, instrument) -> pd.DataFrame:
+    """Spearman ρ of each dimension with likelihood to recommend (n ≥ 30), negatives set to 0;
+    a respondent is matched within their account, since ids need only be unique there."""
     item = instrument.item_by_role("recommend")
     if item is None:
         return pd.DataFrame(columns=["unit", "importance"])
+    key = ["account", "respondent"]
     rec = answers[(answers["item"] == item.id) & (answers["side"] == "customer")].dropna(
-        subset=["value"]).set_index("respondent")["value"]
+        subset=["value"]).drop_duplicates(key).set_index(key)["value"]
     rows = []
     for unit, group in customers.groupby("unit", observed=True):
-        joined = group.set_index("respondent")["value"].to_frame("score").join(rec, how="inner")
+        joined = group.set_index(key)["value"].to_frame("score").join(rec, how="inner")
         if len(joined) >= 30 and joined["score"].nunique() > 1 and joined["value"].nunique() > 1:
             rho = stats.spearmanr(joined["score"], joined["value"]).statistic
             rows.append({"unit": unit, "importance": max(0.0, float(rho))})

@@ -121,6 +121,7 @@ class PowerMapContact(TypedDict):
     self_view: str
     match: bool | None
     misread_champion: bool
+    hidden_champion: bool
 
 
 class PowerMapCounts(TypedDict):

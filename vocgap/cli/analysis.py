@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import click
-import pandas as pd
 from flask.cli import with_appcontext
 
-from ..analysis import AnalysisInput, analyse
+from ..analysis import analyse
 from ..collection.imports import ImportFailed
-from ..collection.imports.long_file import read_long_responses
+from ..collection.imports.long_file import read_analysis_input
 from ..instruments import InstrumentError, load_instrument
 from .common import resolve_study, resolve_wave
+from .data import file_progress
 
 
 @click.command("analyse")
@@ -22,7 +22,7 @@ from .common import resolve_study, resolve_wave
 @click.option("--instrument", "instrument_path", type=click.Path(dir_okay=False),
               help="Instrument file, with --responses: no database needed.")
 @click.option("--responses", type=click.Path(exists=True, dir_okay=False),
-              help="Long CSV: account, side, respondent, item, value.")
+              help="Long CSV or XLSX (account, side, respondent, item, value) or a vocgap export.")
 @click.option("--edition", type=click.Choice(["consultant", "vendor"]), default="consultant",
               show_default=True, help="vendor applies the confidentiality minimum.")
 @click.option("--min-group", type=click.IntRange(min=3), default=3, show_default=True,
@@ -46,14 +46,13 @@ def analyse_cmd(study, wave_number, instrument_path, responses, edition, min_gro
             raise click.UsageError("--responses needs --instrument")
         try:
             instrument = load_instrument(instrument_path)
-            answers = read_long_responses(Path(responses).read_bytes(), instrument, responses)
+            with file_progress(Path(responses), 1, "reading responses") as progress:
+                data = read_analysis_input(Path(responses), instrument, responses,
+                                           progress=progress)
         except (InstrumentError, ImportFailed) as exc:
             raise click.ClickException(str(exc)) from None
-        respondents = answers[["respondent", "account", "side"]].drop_duplicates()
-        accounts = pd.DataFrame({"account": sorted(answers["account"].unique())})
-        result = analyse(AnalysisInput(answers, respondents.reset_index(drop=True),
-                                       accounts=accounts), instrument, min_group=min_group,
-                         edition=edition, meta={"source": str(responses)})
+        result = analyse(data, instrument, min_group=min_group, edition=edition,
+                         meta={"source": str(responses)})
     click.echo(json.dumps(result.to_json(), allow_nan=False, ensure_ascii=False,
                           indent=None if compact else 2))
     if csv_dir:

@@ -7,13 +7,15 @@ import json
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..instruments import Instrument
-from ..instruments.forms import choices_for
+from ..instruments.forms import DONT_KNOW_PERSON, choices_for
 from ..models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+IDENTIFYING = ("respondent", "about_contact")
 
 COLUMNS = {
     "study": "Study short name",
@@ -34,6 +36,8 @@ COLUMNS = {
     "value_label": "The answer as the respondent saw it, or the open text",
     "dont_know": "True when the respondent chose don't know / not applicable",
     "about_contact_id": "For power-map rows: the customer contact being rated",
+    "about_contact": "For power-map rows: the contact's name (only when exported with "
+                     "identities)",
     "source": "web (answered online) or import",
     "submitted_at": "When the response was submitted (UTC)",
 }
@@ -57,10 +61,14 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
         base.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                          Answer.value_text, Answer.dont_know)
         .join(Answer, Answer.response_id == Response.id)).mappings().all())
+    contact = aliased(Participant)
     ratings = pd.DataFrame(db.session.execute(
         base.add_columns(PowerMapRating.contact_id.label("about_contact_id"),
-                         PowerMapRating.support, PowerMapRating.influence)
-        .join(PowerMapRating, PowerMapRating.response_id == Response.id)).mappings().all())
+                         contact.name.label("about_contact"),
+                         PowerMapRating.support, PowerMapRating.influence,
+                         PowerMapRating.support_dont_know, PowerMapRating.influence_dont_know)
+        .join(PowerMapRating, PowerMapRating.response_id == Response.id)
+        .join(contact, contact.id == PowerMapRating.contact_id)).mappings().all())
     frames = []
     if not answers.empty:
         answers["value_label"] = [_label(instrument, i, v, t) for i, v, t in zip(
@@ -70,16 +78,21 @@ def tidy_responses(study: Study, wave: Wave | None = None, *, identify: bool = F
              for i in instrument.items})
         frames.append(answers.drop(columns=["value_text"]))
     if not ratings.empty:
+        unknown = {"support": ratings.pop("support_dont_know"),
+                   "influence": ratings.pop("influence_dont_know")}
         long = ratings.melt(id_vars=[c for c in ratings.columns
                                      if c not in ("support", "influence")],
                             value_vars=["support", "influence"], var_name="kind",
                             value_name="value")
+        long["dont_know"] = pd.concat([unknown["support"], unknown["influence"]],
+                                      ignore_index=True).astype(bool).to_numpy()
         long["item"] = "power_map_" + long.pop("kind")
-        long["value_label"] = long["value"].map(lambda v: "" if pd.isna(v) else str(int(v)))
-        long["dont_know"] = False
+        long["value_label"] = [DONT_KNOW_PERSON if unknown_ else "" if pd.isna(v) else
+                               str(int(v)) for v, unknown_ in zip(long["value"],
+                                                                  long["dont_know"], strict=True)]
         long["dimension"] = "power_map"
         frames.append(long)
-    columns = [c for c in COLUMNS if identify or c != "respondent"]
+    columns = [c for c in COLUMNS if identify or c not in IDENTIFYING]
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)

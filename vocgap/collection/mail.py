@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 
@@ -47,10 +47,15 @@ class Mailer:
             smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD", ""))
         return smtp
 
-    def compose(self, to: str, subject: str, text: str, html: str) -> EmailMessage:
+    def compose(self, to: str, subject: str, text: str, html: str, *, sender_name: str = "",
+                reply_to: str = "") -> EmailMessage:
+        """One message; the study's sender name goes on the configured From address."""
         message = EmailMessage()
-        message["From"] = self.config["MAIL_FROM"]
+        configured_name, address = parseaddr(self.config["MAIL_FROM"])
+        message["From"] = formataddr((" ".join(sender_name.split()) or configured_name, address))
         message["To"] = to
+        if reply_to:
+            message["Reply-To"] = reply_to
         message["Subject"] = subject
         message["Message-ID"] = make_msgid(domain="vocgap.local")
         message.set_content(text)

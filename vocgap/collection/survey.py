@@ -12,6 +12,7 @@ from ..extensions import db
 from ..instruments import Instrument, Section
 from ..instruments.forms import (
     DONT_KNOW,
+    DONT_KNOW_PERSON,
     Contact,
     Question,
     build_form_class,
@@ -94,7 +95,9 @@ def stored_form_data(response: Response | None) -> dict[str, object]:
     for rating in response.power_map:
         for kind in ("support", "influence"):
             value = getattr(rating, kind)
-            if value is not None:
+            if getattr(rating, f"{kind}_dont_know"):
+                data[f"pm_{rating.contact_id}_{kind}"] = DONT_KNOW
+            elif value is not None:
                 data[f"pm_{rating.contact_id}_{kind}"] = _power_option(response, kind, value)
     return data
 
@@ -111,6 +114,8 @@ def answer_label(question: Question, value: object, wording: dict[str, str]) -> 
         return ""
     if question.item.type == "open_text":
         return str(value)
+    if question.contact is not None and value == DONT_KNOW:
+        return DONT_KNOW_PERSON
     labels = {c.value: c.label for c in choices_for(question.item, wording)}
     if isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value)
@@ -124,16 +129,20 @@ def missing_required(plan: SurveyPlan, data: dict[str, object]) -> list[tuple[Pa
 
 
 def power_map_values(questions: list[Question], stored: dict[str, object]) -> dict[int, dict]:
-    """Group the page's power-map answers by contact, as scores for PowerMapRating."""
-    out: dict[int, dict[str, int | None]] = {}
+    """Group the page's power-map answers by contact, as PowerMapRating columns; a "don't
+    know this person" answer is stored as such, with no score."""
+    out: dict[int, dict[str, int | bool | None]] = {}
     for q in questions:
         if q.contact is None:
             continue
         kind = q.name.rsplit("_", 1)[1]
         value = stored.get(q.name)
         score = getattr(value, "value_num", None)
-        out.setdefault(q.contact.id, {"support": None, "influence": None})[kind] = (
-            int(score) if score is not None else None)
+        row = out.setdefault(q.contact.id, {"support": None, "influence": None,
+                                            "support_dont_know": False,
+                                            "influence_dont_know": False})
+        row[kind] = int(score) if score is not None else None
+        row[f"{kind}_dont_know"] = bool(getattr(value, "dont_know", False))
     return out
 
 

@@ -8,12 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
-from ..collection.values import InvalidValue, coerce_value
+from ..collection.values import InvalidValue, StoredValue, coerce_value
 from .loader import render_wording
 from .model import Item, Section
 
 DONT_KNOW = "dk"
 POWER_MAP_KINDS = ("support", "influence")
+DONT_KNOW_PERSON = "I don't know this person"
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,16 @@ def choices_for(item: Item, wording: dict[str, str]) -> list[SelectChoice]:
 class AnswerCheck:
     """Validate one field with the same rules as imports; required only when the page says so."""
 
-    def __init__(self, item: Item):
+    def __init__(self, item: Item, about_contact: bool = False):
         self.item = item
+        self.about_contact = about_contact
 
     def __call__(self, form, field) -> None:
         raw = field.data
+        if self.about_contact and raw == DONT_KNOW:
+            # A vendor who never met this contact says so instead of inventing a stance.
+            field.stored = StoredValue(dont_know=True)
+            return
         if isinstance(raw, str) and raw == DONT_KNOW:
             raw = self.item.scale.dont_know if self.item.scale else raw
         try:
@@ -97,7 +103,12 @@ def build_form_class(questions: list[Question], wording: dict[str, str]) -> type
     """A FlaskForm subclass with one field per question, validated by :class:`AnswerCheck`."""
     attrs: dict = {}
     for q in questions:
-        validators = [AnswerCheck(q.item)]
+        validators = [AnswerCheck(q.item, about_contact=q.contact is not None)]
+        if q.contact is not None:
+            choices = [*choices_for(q.item, wording), SelectChoice(DONT_KNOW, DONT_KNOW_PERSON)]
+            attrs[q.name] = RadioField(q.text, choices=choices, validators=validators,
+                                       validate_choice=False)
+            continue
         if q.item.type == "open_text":
             field = TextAreaField(q.text, validators=validators,
                                   render_kw={"maxlength": q.item.max_length, "rows": 4})

@@ -303,10 +303,10 @@ class _Builder:
                 bad("an importance item must name the dimension it 'rates'")
             elif str(rates) not in dims:
                 bad(f"rates unknown dimension '{rates}'")
-        max_length = spec.get("max_length", 2000)
-        if not isinstance(max_length, int) or not 1 <= max_length <= 10000:
-            bad("max_length must be a whole number from 1 to 10000")
-            max_length = 2000
+        max_length = spec.get("max_length", 20_000)
+        if not isinstance(max_length, int) or not 1 <= max_length <= 100_000:
+            bad("max_length must be a whole number from 1 to 100000")
+            max_length = 20_000
         if not ok:
             return None
         return Item(

@@ -86,7 +86,7 @@ class Item:
     role: str | None = None
     rates: str | None = None
     help: str = ""
-    max_length: int = 2000
+    max_length: int = 20_000
     sides: tuple[str, ...] = SIDES
 
     @property

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, split by the part of the product they serve."""
 
 from .base import utcnow
-from .collection import Answer, Invitation, PowerMapRating, Response
+from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
 from .study import Account, Study, StudyMember, User, Vendor, Wave
 from .throttle import RateCounter
@@ -10,6 +10,7 @@ __all__ = [
     "Account",
     "Answer",
     "Invitation",
+    "LinkVisit",
     "Participant",
     "PowerMapRating",
     "RateCounter",

@@ -71,6 +71,10 @@ class PowerMapRating(db.Model):
         sa.CheckConstraint("support IS NULL OR support BETWEEN 1 AND 5", name="support_range"),
         sa.CheckConstraint("influence IS NULL OR influence BETWEEN 1 AND 5",
                            name="influence_range"),
+        sa.CheckConstraint("NOT (support_dont_know AND support IS NOT NULL)",
+                           name="support_known_or_not"),
+        sa.CheckConstraint("NOT (influence_dont_know AND influence IS NOT NULL)",
+                           name="influence_known_or_not"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -80,6 +84,11 @@ class PowerMapRating(db.Model):
     contact_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
     support: so.Mapped[int | None]
     influence: so.Mapped[int | None]
+    # "I don't know this person": an answer in its own right, never a stance the analysis counts.
+    support_dont_know: so.Mapped[bool] = so.mapped_column(default=False,
+                                                          server_default=sa.false())
+    influence_dont_know: so.Mapped[bool] = so.mapped_column(default=False,
+                                                            server_default=sa.false())
 
     response: so.Mapped[Response] = so.relationship(back_populates="power_map")
     contact: so.Mapped[Participant] = so.relationship()
@@ -104,3 +113,17 @@ class Invitation(db.Model):
     sent_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     participant: so.Mapped[Participant] = so.relationship()
+
+
+class LinkVisit(db.Model):
+    """When a participant first and last opened their link in a wave: "opened" and last activity."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("wave_id", "participant_id", name="uq_link_visit_once"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    wave_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("wave.id"), index=True)
+    participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
+    first_opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -69,6 +69,15 @@ class Study(db.Model):
     instrument_id: so.Mapped[str] = so.mapped_column(sa.String(64))
     min_group: so.Mapped[int] = so.mapped_column(default=3)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Who respondents hear from: the sender's display name and the e-mail signature.
+    sender_name: so.Mapped[str] = so.mapped_column(
+        sa.String(200), default="", server_default="")
+    research_organisation: so.Mapped[str] = so.mapped_column(
+        sa.String(200), default="", server_default="")
+    contact_name: so.Mapped[str] = so.mapped_column(
+        sa.String(200), default="", server_default="")
+    contact_email: so.Mapped[str] = so.mapped_column(
+        sa.String(254), default="", server_default="")
 
     vendor: so.Mapped[Vendor] = so.relationship(back_populates="studies")
     waves: so.Mapped[list[Wave]] = so.relationship(
@@ -120,6 +129,10 @@ class Wave(db.Model):
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        """Closed by hand or past its closing date: links then say the survey has closed."""
+        return self.closed_at is not None or (now or utcnow()) >= self.closes_at
 
     @property
     def instrument(self):

@@ -14,6 +14,8 @@ from flask import (
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from ..collection.estimate import minutes_for
+from ..collection.progress import record_visit
 from ..collection.store import get_or_create_response, save_answers, submit_response
 from ..collection.survey import (
     SurveyPlan,
@@ -38,7 +40,14 @@ class _SubmitForm(FlaskForm):
 
 
 class NotAvailable(Exception):
-    """Unknown, revoked or closed: all answered with the same plain page."""
+    """Unknown, revoked or not yet open: all answered with the same plain page."""
+
+
+class SurveyClosed(Exception):
+    """A real link to a wave that has ended: say so, and thank those who answered."""
+
+    def __init__(self, person: Participant):
+        self.person = person
 
 
 class Submitted(Exception):
@@ -63,6 +72,18 @@ def _submitted(exc: Submitted):
     return redirect(url_for("survey.thanks", account_id=exc.account_id))
 
 
+@bp.errorhandler(SurveyClosed)
+def _survey_closed(exc: SurveyClosed):
+    person = exc.person
+    wave = person.study.current_wave
+    submitted = db.session.scalars(db.select(Response).where(
+        Response.wave_id == wave.id, Response.participant_id == person.id,
+        Response.status == "submitted")).all()
+    return render_template("respondent/closed.html", person=person, wave=wave,
+                           study=person.study, vendor=person.study.vendor.name,
+                           submitted=submitted)
+
+
 @bp.get("/s/<path:token>")
 def open_link(token: str):
     """Exchange the private token for a session, then drop it from the address bar.
@@ -80,8 +101,12 @@ def open_link(token: str):
         throttle.record_failure("link", address, throttle.LINK_MISSES)
         raise NotAvailable
     wave = person.study.current_wave
+    if wave is not None and wave.has_ended():
+        raise SurveyClosed(person)
     if wave is None or not wave.is_open():
         raise NotAvailable
+    record_visit(wave, person)
+    db.session.commit()
     respondent_session.begin(person, wave)
     return redirect(url_for("survey.start"))
 
@@ -107,22 +132,43 @@ def _context(account_id: int, *, editable: bool = True):
     if editable and not wave.is_open():
         if response is not None and response.submitted:
             return person, account, wave, response, None
-        raise NotAvailable
+        raise SurveyClosed(person) if wave.has_ended() else NotAvailable
     plan = SurveyPlan.build(wave.instrument, person, account)
     return person, account, wave, response, plan
 
 
+def _responses(person: Participant, wave) -> dict[int, Response]:
+    return {r.account_id: r for r in db.session.scalars(db.select(Response).where(
+        Response.wave_id == wave.id, Response.participant_id == person.id))}
+
+
+def _account_progress(person: Participant, wave, account=None) -> dict:
+    """Where a participant with several accounts stands: "account 3 of 6", how many are left."""
+    accounts = person.accounts
+    responses = _responses(person, wave)
+    left = [a for a in accounts if not (a.id in responses and responses[a.id].submitted)]
+    position = next((i for i, a in enumerate(accounts, 1) if account and a.id == account.id), 0)
+    return {"accounts": accounts, "responses": responses, "left": left,
+            "position": position, "total": len(accounts)}
+
+
 @bp.get("/survey/")
 def start():
+    """The welcome: who runs the research, how long it takes, who sees what; then the survey
+    (one account) or the list of accounts to answer for."""
     person = _respondent()
     wave = person.study.current_wave
-    accounts = person.accounts
-    if len(accounts) == 1:
+    if not wave.is_open():
+        raise SurveyClosed(person) if wave.has_ended() else NotAvailable
+    progress = _account_progress(person, wave)
+    accounts = progress["accounts"]
+    if len(accounts) == 1 and accounts[0].id in progress["responses"]:
         return redirect(url_for("survey.resume", account_id=accounts[0].id))
-    responses = {r.account_id: r for r in db.session.scalars(db.select(Response).where(
-        Response.wave_id == wave.id, Response.participant_id == person.id))}
-    return render_template("respondent/accounts.html", person=person, accounts=accounts,
-                           responses=responses, wave=wave, vendor=person.study.vendor.name)
+    minutes = max((minutes_for(wave.instrument, person, a) for a in accounts), default=1)
+    template = "respondent/accounts.html" if len(accounts) > 1 else "respondent/welcome.html"
+    return render_template(template, person=person, wave=wave, study=person.study,
+                           vendor=person.study.vendor.name, minutes=minutes,
+                           account=accounts[0] if len(accounts) == 1 else None, **progress)
 
 
 @bp.get("/survey/a/<int:account_id>/")
@@ -152,6 +198,7 @@ def page(account_id: int, number: int):
         return _render_page(plan, current, form, response)
 
     action = request.form.get("action", "next")
+    to_review = request.form.get("return_to") == "review"
     form = current.form_class()
     form.enforce_required = action in ("next", "review")
     valid = form.validate()
@@ -179,9 +226,12 @@ def page(account_id: int, number: int):
         return _render_page(plan, current, form, response, status=422)
     if action == "later":
         return redirect(url_for("survey.saved", account_id=account.id))
+    if action == "accounts" and len(person.accounts) > 1:
+        flash(f"Your answers about {account.name} are saved.", "info")
+        return redirect(url_for("survey.start"))
     if action == "back":
         return redirect(url_for("survey.page", account_id=account.id, number=max(1, number - 1)))
-    if number >= len(plan.pages):
+    if to_review or number >= len(plan.pages):
         return redirect(url_for("survey.review", account_id=account.id))
     return redirect(url_for("survey.page", account_id=account.id, number=number + 1))
 
@@ -198,9 +248,13 @@ def _repeated_fields(current, form) -> set[str]:
 
 
 def _render_page(plan, current, form, response, *, expired=False, status=200):
+    to_review = (request.form.get("return_to") if request.method == "POST"
+                 else request.args.get("return")) == "review"
+    wave = plan.participant.study.current_wave
     return render_template(
         "respondent/page.html", plan=plan, page=current, form=form, response=response,
         expired=expired, vendor=plan.wording["vendor"], account=plan.account,
+        to_review=to_review, progress=_account_progress(plan.participant, wave, plan.account),
     ), status
 
 
@@ -232,15 +286,16 @@ def review(account_id: int):
             for p in plan.pages]
     return render_template("respondent/review.html", plan=plan, rows=rows, missing=missing,
                            response=response, form=_SubmitForm(), vendor=plan.wording["vendor"],
-                           account=account, show_missing=request.method == "POST"), status
-
+                           account=account, show_missing=request.method == "POST",
+                           progress=_account_progress(person, wave, account)), status
 
 
 @bp.get("/survey/a/<int:account_id>/saved")
 def saved(account_id: int):
     person, account, wave, response, plan = _context(account_id)
     return render_template("respondent/saved.html", account=account, wave=wave, person=person,
-                           vendor=person.study.vendor.name)
+                           vendor=person.study.vendor.name,
+                           progress=_account_progress(person, wave, account))
 
 
 def _others_left(person: Participant, wave, account: Account) -> bool:
@@ -259,12 +314,12 @@ def thanks(account_id: int):
     person, account, wave, response, plan = _context(account_id, editable=False)
     if response is None or not response.submitted:
         if not wave.is_open():
-            raise NotAvailable
+            raise SurveyClosed(person) if wave.has_ended() else NotAvailable
         return redirect(url_for("survey.resume", account_id=account.id))
-    others = [a for a in person.accounts if a.id != account.id]
     return render_template("respondent/thanks.html", account=account, wave=wave,
-                           response=response, editable=wave.is_open(), others=others,
-                           vendor=person.study.vendor.name, person=person)
+                           response=response, editable=wave.is_open(), study=person.study,
+                           vendor=person.study.vendor.name, person=person,
+                           progress=_account_progress(person, wave, account))
 
 
 def _thanks_after_submit(account_id: int, response_id: int):
@@ -272,10 +327,11 @@ def _thanks_after_submit(account_id: int, response_id: int):
     response = db.session.get(Response, response_id)
     if response is None or response.account_id != account_id or not response.submitted:
         raise NotAvailable
-    person = respondent_session.participant()
-    others = [a for a in person.accounts if a.id != account_id] if person is not None else []
     wave = response.wave
     return render_template("respondent/thanks.html", account=response.account, wave=wave,
                            response=response, editable=False, relink=wave.is_open(),
-                           others=others, vendor=wave.study.vendor.name,
-                           person=response.participant)
+                           access=respondent_session.participant() is not None,
+                           study=wave.study, vendor=wave.study.vendor.name,
+                           person=response.participant,
+                           progress=_account_progress(response.participant, wave,
+                                                      response.account))

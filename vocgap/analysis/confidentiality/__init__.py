@@ -11,7 +11,13 @@ docs/analysis-schema.md, "Vendor edition").
 from __future__ import annotations
 
 from ..summary import summarise
-from .comparisons import vendor_categories, vendor_gaps, vendor_trend
+from .comparisons import (
+    shown_item_answers,
+    vendor_categories,
+    vendor_gaps,
+    vendor_trend,
+    withhold_thin_agreement,
+)
 from .gate import breakdown_shown, mark_hidden, too_small
 from .headline import (
     fully_shown,
@@ -34,24 +40,27 @@ def vendor_edition(full, min_group: int):
         raise ValueError("the vendor edition is derived from a fresh consultant result")
     counts = mark_hidden(full.counts, min_group)
     hidden = set(counts.loc[counts["confidential"], "account"])
-    gaps = vendor_gaps(full.gaps, sources.units, sources.unit_info, hidden, min_group)
+    gaps = withhold_thin_agreement(
+        vendor_gaps(full.gaps, sources.units, sources.unit_info, hidden, min_group),
+        sources.scored, sources.instrument, min_group)
     superior = vendor_superior(full.superior, hidden, min_group)
     stages = vendor_stages(full.stages, hidden, min_group)
-    scored = sources.scored[~sources.scored["account"].isin(hidden)]
+    scored = shown_item_answers(sources.scored, gaps, sources.instrument)
     trend = vendor_trend(gaps, sources.previous_gaps, sources.previous_counts, hidden,
                          min_group)
+    recommend = vendor_recommend(full.recommend, hidden, min_group)
     return Analysis(
         meta={**full.meta, "edition": "vendor", "min_group": min_group},
         gaps=gaps, superior=superior,
-        recommend=vendor_recommend(full.recommend, hidden, min_group),
+        recommend=recommend,
         stages=stages,
         power_map=power_map_counts(full.power_map, hidden, min_group),
         coverage=vendor_coverage(full.coverage, hidden, min_group),
-        priorities=vendor_priorities(sources, gaps, hidden, min_group),
+        priorities=vendor_priorities(sources, gaps, recommend, hidden, min_group),
         accuracy=accuracy_by_function(sources, gaps, min_group),
         verbatims=vendor_verbatims(full.verbatims, hidden),
         counts=counts,
         portfolio=summarise(gaps, fully_shown(superior), stages[stages["median"].notna()],
                             scored, sources.instrument, trend),
-        categories=vendor_categories(full.categories, full.gaps, hidden, min_group),
+        categories=vendor_categories(full.categories, gaps),
         sources=None)

@@ -9,11 +9,13 @@ answer moves a number the vendor sees.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..codes import BELOW_MIN_GROUP
-from ..gaps import classify, grouped_bh, reference_sd
+from ..gaps import classify, grouped_bh, item_variances, reference_sd
 from ..portfolio import flag_accounts, trend
+from .differencing import differencing_sides
 from .gate import blank, too_small
 
 SIDE_COLUMNS = {side: [f"mean_{side}", f"var_{side}", f"sd_{side}", f"top_{side}",
@@ -24,17 +26,19 @@ COMPARISON_COLUMNS = ["gap", "ci_low", "ci_high", "ci_df", "pairs_higher", "pair
                       "p_portfolio_bh"]
 
 
-def small_sides(gaps: pd.DataFrame, hidden: set, min_group: int) -> dict[str, pd.Series]:
-    """Per side, the rows whose figures must not be shown."""
+def small_sides(gaps: pd.DataFrame, hidden: set, min_group: int,
+                also: dict[str, np.ndarray] | None = None) -> dict[str, pd.Series]:
+    """Per side, the rows whose figures must not be shown (``also``: rows withheld for
+    another reason, such as differencing)."""
     in_hidden = gaps["account"].isin(hidden).to_numpy()
-    return {side: pd.Series(in_hidden | too_small(gaps[f"n_{side}"], min_group),
-                            index=gaps.index) for side in ("vendor", "customer")}
+    return {side: pd.Series(in_hidden | too_small(gaps[f"n_{side}"], min_group)
+                            | (also[side] if also else False), index=gaps.index)
+            for side in ("vendor", "customer")}
 
 
-def suppress(gaps: pd.DataFrame, hidden: set, min_group: int) -> pd.DataFrame:
-    """Blank every figure resting on too few people; keep the counts (n per side, pairs)."""
+def suppress(gaps: pd.DataFrame, small: dict[str, pd.Series]) -> pd.DataFrame:
+    """Blank every figure of the ``small`` sides; keep the counts (n per side, pairs)."""
     gaps = gaps.copy()
-    small = small_sides(gaps, hidden, min_group)
     for side, rows in small.items():
         blank(gaps, rows, SIDE_COLUMNS[side])
     cut = (small["vendor"] | small["customer"]).to_numpy()
@@ -47,9 +51,10 @@ def suppress(gaps: pd.DataFrame, hidden: set, min_group: int) -> pd.DataFrame:
 def vendor_gaps(gaps: pd.DataFrame, units: pd.DataFrame, unit_info: dict, hidden: set,
                 min_group: int) -> pd.DataFrame:
     """Suppressed comparisons with gap_z, classes and BH recomputed from shown cells only."""
-    out = suppress(gaps, hidden, min_group)
-    shown_customers = out.loc[~small_sides(out, hidden, min_group)["customer"],
-                              ["account", "unit"]]
+    small = small_sides(gaps, hidden, min_group,
+                        differencing_sides(gaps, units, unit_info, min_group))
+    out = suppress(gaps, small)
+    shown_customers = out.loc[~small["customer"], ["account", "unit"]]
     customers = units[units["side"] == "customer"]
     keys = pd.MultiIndex.from_frame(shown_customers.astype(str))
     inside = pd.MultiIndex.from_arrays([customers["account"].astype(str),
@@ -67,16 +72,50 @@ def vendor_gaps(gaps: pd.DataFrame, units: pd.DataFrame, unit_info: dict, hidden
     return out
 
 
-def vendor_categories(categories: pd.DataFrame, gaps: pd.DataFrame, hidden: set,
-                      min_group: int) -> pd.DataFrame:
-    """Category counts only for sides whose group reaches the minimum."""
-    small = small_sides(gaps, hidden, min_group)
-    blocked = set()
-    for side, rows in small.items():
-        blocked |= {(a, u, side) for a, u in gaps.loc[rows, ["account", "unit"]].itertuples(
-            index=False)}
-    keep = [(a, u, s) not in blocked for a, u, s in categories[
-        ["account", "unit", "side"]].itertuples(index=False)]
+def withhold_thin_agreement(gaps: pd.DataFrame, scored: pd.DataFrame, instrument,
+                            min_group: int) -> pd.DataFrame:
+    """Blank a dimension's r_wg(J) on a side where any item variance behind it rests on
+    1 … min_group − 1 answers: the dimension's own n counts people with a score, not the people
+    who answered each item, so a shown group can hide an item answered by too few."""
+    dimension_of = {i.id: d.id for d in instrument.dimensions
+                    for i in instrument.dimension_items(d.id)}
+    variances = item_variances(scored, dimension_of)
+    thin = variances[too_small(variances["n"], min_group)]
+    out = gaps.copy()
+    for side in ("vendor", "customer"):
+        cells = thin.loc[thin["side"] == side, ["account", "dimension"]].astype(str)
+        keys = pd.MultiIndex.from_frame(cells)
+        rows = (out["kind"] == "dimension").to_numpy() & pd.MultiIndex.from_arrays(
+            [out["account"].astype(str), out["unit"].astype(str)]).isin(keys)
+        blank(out, rows, [f"rwg_{side}"])
+    return out
+
+
+def shown_item_answers(scored: pd.DataFrame, gaps: pd.DataFrame, instrument) -> pd.DataFrame:
+    """Item answers of the account × side × dimension cells whose dimension figure is shown:
+    the only answers portfolio reliability may use (a suppressed group must not move it)."""
+    dimension_of = {i.id: d.id for d in instrument.dimensions
+                    for i in instrument.dimension_items(d.id)}
+    rows = scored[scored["item"].isin(dimension_of)]
+    dims = gaps[gaps["kind"] == "dimension"]
+    keep = np.zeros(len(rows), dtype=bool)
+    for side in ("vendor", "customer"):
+        shown = dims.loc[dims[f"mean_{side}"].notna(), ["account", "unit"]].astype(str)
+        keys = pd.MultiIndex.from_frame(shown)
+        cells = pd.MultiIndex.from_arrays([rows["account"].astype(str),
+                                           rows["item"].map(dimension_of).astype(str)])
+        keep |= (rows["side"] == side).to_numpy() & cells.isin(keys)
+    return rows[keep]
+
+
+def vendor_categories(categories: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    """Category counts only for the sides whose figures the vendor ``gaps`` show."""
+    shown = set()
+    for side in ("vendor", "customer"):
+        rows = gaps.loc[gaps[f"mean_{side}"].notna(), ["account", "unit"]]
+        shown |= {(a, u, side) for a, u in rows.itertuples(index=False)}
+    keep = [key in shown for key in categories[["account", "unit", "side"]].itertuples(
+        index=False, name=None)]
     return categories[keep].reset_index(drop=True)
 
 
@@ -91,5 +130,5 @@ def vendor_trend(gaps: pd.DataFrame, previous_gaps: pd.DataFrame | None,
         was_small = (previous_counts["customer"] < min_group) | (
             previous_counts["vendor"] < min_group)
         hidden_before = set(previous_counts.loc[was_small, "account"])
-    before = suppress(previous_gaps, hidden_before, min_group)
+    before = suppress(previous_gaps, small_sides(previous_gaps, hidden_before, min_group))
     return trend(gaps, before).dropna(subset=["gap", "previous_gap"]).reset_index(drop=True)

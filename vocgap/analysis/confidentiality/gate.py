@@ -22,6 +22,32 @@ def breakdown_shown(count: int, total: int, min_group: int) -> bool:
     return count == 0 or (count >= min_group and (rest == 0 or rest >= min_group))
 
 
+def shown_breakdown(counts: dict, total: int, min_group: int) -> dict:
+    """A breakdown of a group (respondents per role, say) with each count kept or withheld
+    (None), such that no withheld count comes back by subtracting the shown ones from the total.
+
+    Zero counts are shown, so every withheld count is at least one; the withheld remainder must
+    therefore span two or more categories, reach ``min_group`` and exceed the number of withheld
+    categories (a remainder of 3 over three categories would be one person each). Shown counts
+    are withheld, smallest first, until that holds; failing that the whole breakdown is withheld.
+    """
+    shown = {k: (int(v) if breakdown_shown(int(v), total, min_group) else None)
+             for k, v in counts.items()}
+
+    def safe() -> bool:
+        withheld = [k for k, v in shown.items() if v is None]
+        rest = total - sum(v for v in shown.values() if v)
+        return not withheld or (len(withheld) >= 2 and rest >= min_group
+                                and rest > len(withheld))
+
+    while not safe():
+        candidates = sorted((v, k) for k, v in shown.items() if v)
+        if not candidates:
+            return dict.fromkeys(counts)
+        shown[candidates[0][1]] = None
+    return shown
+
+
 def mark_hidden(counts: pd.DataFrame, min_group: int) -> pd.DataFrame:
     """Respondent counts with ``confidential`` set, and status ``counts_only``, for accounts with
     a side below the minimum: the vendor edition shows nothing but their counts."""

@@ -53,14 +53,20 @@ def vendor_stages(stages: pd.DataFrame, hidden: set, min_group: int) -> pd.DataF
     return out
 
 
-def vendor_priorities(sources, gaps: pd.DataFrame, hidden: set,
+def vendor_priorities(sources, gaps: pd.DataFrame, recommend: pd.DataFrame, hidden: set,
                       min_group: int) -> pd.DataFrame:
-    """Priorities recomputed without hidden accounts (derived importance and the quadrants'
-    crosshairs are portfolio figures), with each figure blanked below the minimum."""
+    """Priorities recomputed from what the vendor edition shows: derived importance from the
+    customers of shown dimension cells and shown recommend groups, the quadrants' crosshairs
+    from the shown rows; each figure blanked below the minimum."""
     answers = sources.answers[~sources.answers["account"].isin(hidden)]
     units = sources.units[~sources.units["account"].isin(hidden)]
     out = headline.priorities(answers, units, gaps, sources.instrument)
     out = out[~out["account"].isin(hidden)].reset_index(drop=True)
+    if (out["importance_source"] == "derived").any():
+        derived = shown_derived_importance(sources, gaps, recommend)
+        out["importance"] = out["unit"].map(derived.set_index("unit")["importance"]).astype(
+            float)
+        out["priority"] = out["importance"] * (1 - out["performance"])
     no_performance = too_small(out["n_performance"], min_group)
     no_importance = too_small(out["n_importance"], min_group)
     blank(out, no_performance, ["performance"])
@@ -68,3 +74,18 @@ def vendor_priorities(sources, gaps: pd.DataFrame, hidden: set,
     blank(out, no_performance | no_importance, ["priority"])
     out["quadrant"] = headline.priority_quadrants(out)
     return headline.order_priorities(out)
+
+
+def shown_derived_importance(sources, gaps: pd.DataFrame, recommend: pd.DataFrame) -> pd.DataFrame:
+    """Spearman ρ per dimension over customers whose dimension score and recommend answer both
+    sit in groups the vendor edition shows (a suppressed answer must not move a shown figure)."""
+    shown_cells = gaps.loc[(gaps["kind"] == "dimension") & gaps["mean_customer"].notna(),
+                           ["account", "unit"]]
+    keys = pd.MultiIndex.from_frame(shown_cells.astype(str))
+    units = sources.units[sources.units["side"] == "customer"]
+    inside = pd.MultiIndex.from_arrays([units["account"].astype(str),
+                                        units["unit"].astype(str)]).isin(keys)
+    heard = set(recommend.loc[(recommend["side"] == "customer") & recommend["nps"].notna(),
+                              "account"])
+    answers = sources.answers[sources.answers["account"].isin(heard)]
+    return headline.derived_importance(answers, units[inside], sources.instrument)

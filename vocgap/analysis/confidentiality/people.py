@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .. import headline
-from .gate import breakdown_shown
+from .gate import breakdown_shown, shown_breakdown
 
 POWER_MAP_COLUMNS = ["account", "view", "vendor_count", "self_count"]
 
@@ -34,15 +34,15 @@ def power_map_counts(frame: pd.DataFrame, hidden: set, min_group: int) -> pd.Dat
 
 def vendor_coverage(coverage: pd.DataFrame, hidden: set, min_group: int) -> pd.DataFrame:
     """Roles and quartet positions heard, counted only where the count and the rest of the
-    account's respondents both reach the minimum (or the count is zero)."""
+    account's respondents both reach the minimum (or the count is zero), with complementary
+    withholding so that no withheld count is the total minus the shown ones."""
     rows = []
     for row in coverage[~coverage["account"].isin(hidden)].to_dict(orient="records"):
         total = int(row["respondents"])
         for field, present, missing in (("role_counts", "roles_present", "roles_missing"),
                                         ("quartet_counts", "quartet_present",
                                          "quartet_missing")):
-            counts = {k: (v if breakdown_shown(v, total, min_group) else None)
-                      for k, v in row[field].items()}
+            counts = shown_breakdown(row[field], total, min_group)
             row[field] = counts
             row[present] = [k for k, v in counts.items() if v]
             row[missing] = [k for k, v in counts.items() if v == 0]

@@ -1,7 +1,9 @@
-"""Imports that validate every row first and write all or nothing."""
+"""Imports that read any common file, validate every row first and write all or nothing."""
 
 from .common import ImportFailed, ImportReport, RowError
+from .mapping import Mapping
 from .participants import import_participants
 from .responses import import_responses
 
-__all__ = ["ImportFailed", "ImportReport", "RowError", "import_participants", "import_responses"]
+__all__ = ["ImportFailed", "ImportReport", "Mapping", "RowError", "import_participants",
+           "import_responses"]

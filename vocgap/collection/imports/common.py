@@ -1,12 +1,8 @@
-"""Reading CSV text and reporting problems by file, line and column."""
+"""What every import shares: problems named by line and column, and the report of what happened."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-
-MAX_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -31,74 +27,30 @@ class ImportFailed(ValueError):
         super().__init__(f"{source}: {len(errors)} problem(s), nothing was imported\n{shown}{more}")
 
 
+def fail(source: str, line: int, column: str, message: str) -> ImportFailed:
+    """One file-level problem as the exception that stops the import."""
+    return ImportFailed(source, [RowError(line, column, message)])
+
+
 @dataclass
 class ImportReport:
+    """Counts of what was (or in a dry run would be) written, and how the file was read."""
+
     created: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def count(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
+        if n:
+            self.created[what] = self.created.get(what, 0) + n
 
     def summary(self) -> str:
         parts = [f"{n} {what}" for what, n in self.created.items() if n]
-        return ("imported " + ", ".join(parts)) if parts else "nothing new to import"
+        verb = "would import " if self.dry_run else "imported "
+        done = (verb + ", ".join(parts)) if parts else "nothing new to import"
+        return done + (" (dry run: nothing was written)" if self.dry_run else "")
 
 
-def decode(data: bytes | str, source: str) -> str:
-    """UTF-8 (with or without the BOM spreadsheets add); anything else is named, not guessed."""
-    if isinstance(data, str):
-        text = data
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(source, [RowError(
-                _line_of(data, exc.start), "", "the file is not UTF-8 text; save it as "
-                "'CSV UTF-8' and try again")]) from None
-    if "\x00" in text:
-        raise ImportFailed(source, [RowError(_line_of(text, text.index("\x00")), "",
-                                             "contains a NUL character")])
-    return text
-
-
-def _line_of(data, offset: int) -> int:
-    newline = b"\n" if isinstance(data, bytes) else "\n"
-    return data[:offset].count(newline) + 1
-
-
-def read_rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) pairs; blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = [c.strip() for c in cells]
-                continue
-            rows.append((reader.line_num, cells))
-            if len(rows) > MAX_ROWS:
-                raise ImportFailed(source, [RowError(reader.line_num, "",
-                                                     f"more than {MAX_ROWS} rows")])
-    except csv.Error as exc:
-        raise ImportFailed(source, [RowError(reader.line_num, "", f"not valid CSV: {exc}")]
-                           ) from None
-    if header is None:
-        raise ImportFailed(source, [RowError(1, "", "the file is empty")])
-    return header, rows
-
-
-def require_columns(header: list[str], needed: list[str], source: str) -> dict[str, int]:
-    index = {name.lower(): i for i, name in enumerate(header)}
-    missing = [n for n in needed if n not in index]
-    if missing:
-        raise ImportFailed(source, [RowError(1, "", "missing column(s): " + ", ".join(missing)
-                                             + f" (found: {', '.join(header)})")])
-    return index
-
-
-def cell(cells: list[str], index: dict[str, int], name: str) -> str:
-    i = index.get(name)
-    return cells[i].strip() if i is not None and i < len(cells) else ""
+def column_limit(column) -> int | None:
+    """The length a database column accepts, so a too-long cell is a row error, not a crash."""
+    return getattr(column.type, "length", None)

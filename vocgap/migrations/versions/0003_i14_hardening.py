@@ -1,7 +1,7 @@
 """hardening: session versions, shared rate-limit counters, short names unique per consultant
 
 Revision ID: 0003_i14_hardening
-Revises: 0002
+Revises: 0003_i13_fieldwork
 Create Date: 2026-11-23 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_i14_hardening'
-down_revision = '0002'
+down_revision = '0003_i13_fieldwork'  # re-chained after main's 0003 (originally 0002)
 branch_labels = None
 depends_on = None
 

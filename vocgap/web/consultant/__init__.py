@@ -20,7 +20,8 @@ def member_study(study_id: int) -> Study:
         sa.select(Study).join(StudyMember).where(Study.id == study_id,
                                                  StudyMember.user_id == current_user.id))
     if study is None:
-        abort(404)
+        abort(404, description="There is no study with this number among your studies. "
+                               "Choose one from your list of studies.")
     return study
 
 

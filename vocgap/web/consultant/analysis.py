@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 
+import sqlalchemy as sa
 from flask import abort, render_template, request
 
 from ...collection.analysis_input import analyse_wave
 from ...collection.fingerprint import analysis_fingerprint
-from ...models import Study
+from ...collection.progress import participant_statuses, status_counts, study_progress, totals
+from ...extensions import db
+from ...models import Participant, Study
 from . import bp, study_view
 from .people import study_account
 
@@ -52,8 +55,19 @@ def analysis(study: Study):
     edition = requested_edition()
     data = study_analysis(study, edition)
     ids = {a.name: a.id for a in study.accounts}
+    wave = study.current_wave
     return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
-                           account_ids=ids, wave=study.current_wave)
+                           account_ids=ids, wave=wave,
+                           progress_totals=totals(study_progress(study, wave)),
+                           counts=status_counts(participant_statuses(study, wave)))
+
+
+def contact_names(study: Study, edition: str) -> dict[int, str]:
+    """Customer contacts by name for the consultant edition; the vendor edition names nobody."""
+    if edition != "consultant":
+        return {}
+    return dict(db.session.execute(sa.select(Participant.id, Participant.name).where(
+        Participant.study_id == study.id, Participant.side == "customer")).all())
 
 
 @bp.get("/studies/<int:study_id>/analysis/accounts/<int:account_id>")
@@ -64,4 +78,4 @@ def account_analysis(study: Study, account_id: int):
     found = account_result(study, data, account_id)
     return render_template("consultant/account_analysis.html", study=study, data=data,
                            account=found, account_id=account_id, edition=edition,
-                           wave=study.current_wave)
+                           wave=study.current_wave, contacts=contact_names(study, edition))

@@ -37,7 +37,29 @@ class WaveDatesMixin:
             raise ValidationError("The wave must close after it opens.")
 
 
-class StudyForm(WaveDatesMixin, FlaskForm):
+def _one_line(form, field) -> None:
+    if field.data and any(ord(c) < 32 for c in field.data):
+        raise ValidationError("Use a single line without control characters.")
+
+
+class SenderMixin:
+    """Who respondents hear from: shown in every e-mail and on the survey's welcome page."""
+
+    sender_name = StringField("Sender name (shown as the e-mail's From)",
+                              validators=[Optional(), Length(max=200), _one_line])
+    research_organisation = StringField("Research organisation (who runs the research)",
+                                        validators=[Optional(), Length(max=200), _one_line])
+    contact_name = StringField("Contact person (signs the e-mails)",
+                               validators=[Optional(), Length(max=200), _one_line])
+    contact_email = EmailField("Contact e-mail for respondents' questions",
+                               validators=[Optional(), Email(), Length(max=254)])
+
+
+class StudySettingsForm(SenderMixin, FlaskForm):
+    pass
+
+
+class StudyForm(SenderMixin, WaveDatesMixin, FlaskForm):
     vendor = StringField("Vendor (the company whose relationships are examined)",
                          validators=[DataRequired(), Length(max=200)])
     name = StringField("Study name", validators=[DataRequired(), Length(max=200)])
@@ -54,6 +76,20 @@ class StudyForm(WaveDatesMixin, FlaskForm):
 class WaveForm(WaveDatesMixin, FlaskForm):
     instrument = SelectField("Instrument", validators=[DataRequired()])
     opens = DateField("Wave opens", validators=[DataRequired()])
+    closes = DateField("Wave closes", validators=[DataRequired()])
+
+
+class SendForm(FlaskForm):
+    """The confirmed batch: which sides, and the count the consultant saw."""
+
+    sides = SelectField("Send to", choices=[
+        SelectChoice("both", "Customer contacts and vendor staff"),
+        SelectChoice("customer", "Customer contacts only"),
+        SelectChoice("vendor", "Vendor staff only")], default="both")
+    expected = IntegerField("Recipients shown", validators=[Optional()])
+
+
+class ReopenForm(FlaskForm):
     closes = DateField("Wave closes", validators=[DataRequired()])
 
 
@@ -99,19 +135,28 @@ class ParticipantForm(FlaskForm):
             raise ValidationError("Choose at least one account this person answers for.")
 
 
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx"]
+UPLOAD_HELP = "CSV (any common encoding; comma, semicolon or tab) or an Excel workbook."
+
+
 class UploadForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired(), FileAllowed(["csv"], "CSV only.")])
+    file = FileField("CSV or Excel file", description=UPLOAD_HELP, validators=[
+        FileRequired(), FileAllowed(UPLOAD_TYPES, "CSV, TSV, TXT or XLSX only.")])
     create_accounts = BooleanField("Create accounts that do not exist yet", default=True)
+    dry_run = BooleanField("Check only: show what would be imported and write nothing")
 
 
 class ResponsesUploadForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired(), FileAllowed(["csv"], "CSV only.")])
+    file = FileField("CSV or Excel file", description=UPLOAD_HELP, validators=[
+        FileRequired(), FileAllowed(UPLOAD_TYPES, "CSV, TSV, TXT or XLSX only.")])
     layout = SelectField("Layout", choices=[
         SelectChoice("auto", "Detect"), SelectChoice("long", "Long: account, side, respondent, "
                                                      "item, value"),
         SelectChoice("wide", "Wide: one row a respondent, one column an item")])
     mapping = FileField("Column mapping (YAML, optional)",
                         validators=[Optional(), FileAllowed(["yaml", "yml"], "YAML only.")])
-    replace = BooleanField("Replace responses that were already submitted")
-
-
+    replace = BooleanField("Replace what the file holds for responses already submitted "
+                           "(other answers are kept)")
+    create_accounts = BooleanField("Create accounts that do not exist yet")
+    dry_run = BooleanField("Check only: show the plan (including what would be replaced) and "
+                           "write nothing")

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from wtforms.fields.choices import SelectChoice
 
-from ...collection.progress import submitted_pairs
+from ...collection.export import to_csv_bytes
+from ...collection.progress import (
+    STATUS_HELP,
+    STATUS_LABELS,
+    STATUSES,
+    filter_statuses,
+    participant_statuses,
+    status_counts,
+    statuses_table,
+)
 from ...collection.tokens import current_token, issue_token, survey_link
 from ...extensions import db
 from ...models import Account, Invitation, Participant, Study, utcnow
+from ...models import Response as ResponseRow
 from ...studies import add_participant
 from . import bp, study_view
 from .forms import AccountForm, ActionForm, ParticipantForm
@@ -20,14 +40,15 @@ from .forms import AccountForm, ActionForm, ParticipantForm
 def study_account(study: Study, account_id: int) -> Account:
     account = db.session.get(Account, account_id)
     if account is None or account.study_id != study.id:
-        abort(404)
+        abort(404, description=f"This study has no account with the number {account_id}.")
     return account
 
 
 def _participant(study: Study, participant_id: int) -> Participant:
     person = db.session.get(Participant, participant_id)
     if person is None or person.study_id != study.id:
-        abort(404)
+        abort(404, description=f"This study has no participant with the number "
+                               f"{participant_id}.")
     return person
 
 
@@ -60,17 +81,41 @@ def account_form(study: Study, account_id: int | None = None):
                            account=account), 422 if form.errors else 200
 
 
+def _filters() -> dict:
+    """The list's search and filters from the query string; unknown values are ignored."""
+    args = request.args
+    account = args.get("account", "")
+    return {"query": args.get("q", "")[:200],
+            "side": args.get("side", "") if args.get("side") in ("customer", "vendor") else "",
+            "status": args.get("status", "") if args.get("status") in (*STATUSES, "revoked")
+            else "",
+            "account_id": int(account) if account.isdigit() else None}
+
+
 @bp.get("/studies/<int:study_id>/participants/")
 @study_view
 def participants(study: Study):
-    people = db.session.scalars(sa.select(Participant).where(
-        Participant.study_id == study.id).order_by(Participant.side, Participant.name)).all()
-    wave = study.current_wave
-    done = submitted_pairs(wave)
-    invited = set(db.session.scalars(sa.select(Invitation.participant_id).where(
-        Invitation.wave_id == wave.id, Invitation.status == "sent")))
-    return render_template("consultant/participants.html", study=study, people=people,
-                           done=done, invited=invited)
+    """Everyone with their status and last activity, searchable and filterable."""
+    everyone = participant_statuses(study)
+    filters = _filters()
+    shown = filter_statuses(everyone, **filters)
+    return render_template("consultant/participants.html", study=study, rows=shown,
+                           total=len(everyone), filters=filters, statuses=STATUSES,
+                           status_labels=STATUS_LABELS, status_help=STATUS_HELP,
+                           counts=status_counts(everyone), wave=study.current_wave)
+
+
+@bp.get("/studies/<int:study_id>/participants.csv")
+@study_view
+def participants_csv(study: Study):
+    """The (filtered) list as CSV, with spreadsheet formulas neutralised."""
+    shown = filter_statuses(participant_statuses(study), **_filters())
+    frame = pd.DataFrame(statuses_table(shown), columns=[
+        "name", "email", "side", "role_or_function", "accounts", "status", "accounts_submitted",
+        "accounts_total", "invited_at_utc", "last_activity_utc", "last_activity"])
+    name = f"{study.short_name}-wave{study.current_wave.number}-participants.csv"
+    return Response(to_csv_bytes(frame), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/studies/<int:study_id>/participants/new", methods=["GET", "POST"])
@@ -123,9 +168,13 @@ def participant(study: Study, participant_id: int):
     link = survey_link(current_app.config["PUBLIC_BASE_URL"], token) if token else None
     messages = db.session.scalars(sa.select(Invitation).where(
         Invitation.participant_id == person.id).order_by(Invitation.sent_at.desc())).all()
-    done = submitted_pairs(study.current_wave)
+    wave = study.current_wave
+    status = next(s for s in participant_statuses(study, wave) if s.person.id == person.id)
+    responses = {r.account_id: r for r in db.session.scalars(sa.select(ResponseRow).where(
+        ResponseRow.wave_id == wave.id, ResponseRow.participant_id == person.id))}
     return render_template("consultant/participant.html", study=study, person=person,
-                           link=link, messages=messages, done=done, action=ActionForm())
+                           link=link, messages=messages, responses=responses, status=status,
+                           wave=wave, status_help=STATUS_HELP, action=ActionForm())
 
 
 @bp.post("/studies/<int:study_id>/participants/<int:participant_id>/<any(reissue, revoke):op>")
