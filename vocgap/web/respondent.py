@@ -74,6 +74,8 @@ def _submitted(exc: Submitted):
 
 @bp.errorhandler(SurveyClosed)
 def _survey_closed(exc: SurveyClosed):
+    if wants_json():
+        return {"saved": False, "reason": "closed"}, 404
     person = exc.person
     wave = person.study.current_wave
     submitted = db.session.scalars(db.select(Response).where(
