@@ -6,7 +6,7 @@ PORT ?= 5000
 
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test install system-deps serve
+.PHONY: demo test install system-deps serve mutation
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -36,3 +36,11 @@ test: install system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/vocgap instrument check surveys/*.yaml
 	$(VENV)/bin/pytest
+
+## Mutation testing (slow, not in CI): mutate the modules that carry promises ([tool.mutmut] in
+## pyproject.toml) and run their tests against each mutant; MUTANTS="vocgap.analysis.exact.*"
+## narrows the run. Results stay in mutants/ (resumable); see docs/testing.md.
+MUTANTS ?=
+mutation: install
+	$(VENV)/bin/mutmut run --max-children $(or $(JOBS),2) $(MUTANTS)
+	$(VENV)/bin/mutmut results

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import threading
 from contextlib import contextmanager
 
-import pytest
 from werkzeug.serving import make_server
+
+from .environment import missing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -17,11 +19,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def require_chromium() -> None:
-    """Skip on a developer machine without Chromium; in CI its absence is a failure."""
+    """Skip on a developer machine without Chromium or Playwright; in CI their absence fails."""
     if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/system-deps should have installed it")
-        pytest.skip("Debian chromium is not installed (make system-deps)")
+        missing(CHROMIUM, "install Debian chromium: make system-deps")
+    if importlib.util.find_spec("playwright") is None:
+        missing("playwright", "install the test extras: make install")
 
 
 @contextmanager
@@ -60,9 +62,7 @@ AXE_RUN = """async () => {
 def axe_violations(page) -> list[dict]:
     """Inject axe-core (from npm, see tests/a11y) into the page and return its violations."""
     if not os.path.exists(AXE):
-        if os.environ.get("CI"):
-            pytest.fail(f"{AXE} is missing: `make install` should have run npm ci in tests/a11y")
-        pytest.skip("axe-core is not installed (make install)")
+        missing(AXE, "`make install` runs npm ci in tests/a11y")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         with open(AXE, encoding="utf-8") as source:
             page.evaluate(source.read())

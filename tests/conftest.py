@@ -1,12 +1,13 @@
-"""Fixtures: an app with its own empty database per test, a client and a CLI runner.
+"""Fixtures: an app with its own empty database per test, a client, a CLI runner and ``auth``.
 
 Set VOCGAP_TEST_DATABASE_URL to a PostgreSQL URL to run the suite against PostgreSQL; each test
-then starts from freshly created tables in that database.
+then starts from freshly created tables in that database, and tests marked ``postgres`` run too.
+Set VOCGAP_TEST_DIALECT (``.ci/run`` does) to make the run fail unless it really used that
+database; set VOCGAP_REQUIRE_ALL=1 (or CI=true) to turn a missing browser or queue into a failure.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,32 @@ from flask.testing import FlaskClient
 from vocgap import create_app
 from vocgap.extensions import db
 
+from . import environment
+from .helpers import csrf_from
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery"
 
 
 def database_url(tmp_path: Path) -> str:
-    return os.environ.get("VOCGAP_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return environment.database_url(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+
+
+def pytest_report_header(config) -> str:
+    required = "required" if environment.require_all() else "optional (skipped when missing)"
+    return (f"vocgap: database dialect {environment.expected_dialect()}; browser, queue and "
+            f"database servers {required}")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked ``postgres`` need the suite to run on PostgreSQL; elsewhere they skip."""
+    if environment.on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs the suite on PostgreSQL (VOCGAP_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
 
 
 def drop_everything() -> None:
@@ -99,3 +120,32 @@ def instrument():
     from vocgap.instruments import load_instrument
 
     return load_instrument(ROOT / "surveys" / "b2b-relationship.yaml")
+
+
+class Auth:
+    """Signs a consultant in through the real login form (CSRF token included)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def attempt(self, client, email: str = "consultant@test.example",
+                password: str = PASSWORD, next_url: str | None = None):
+        """POST the login form once; returns the response, whatever it is."""
+        url = "/consultant/login" + (f"?next={next_url}" if next_url else "")
+        page = client.get(url).get_data(as_text=True)
+        return client.post(url, data={"csrf_token": csrf_from(page), "email": email,
+                                      "password": password})
+
+    def __call__(self, email: str = "consultant@test.example", password: str = PASSWORD, *,
+                 client: FlaskClient | None = None) -> FlaskClient:
+        """A client signed in as ``email``; fails the test if the sign-in is refused."""
+        client = client or self.app.test_client()
+        response = self.attempt(client, email, password)
+        assert response.status_code == 302, f"login as {email} refused: {response.status_code}"
+        return client
+
+
+@pytest.fixture
+def auth(app) -> Auth:
+    """``auth()`` → a client signed in as the default consultant; ``auth(email, password)``."""
+    return Auth(app)

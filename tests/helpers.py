@@ -34,3 +34,33 @@ def checked(html: str, name: str) -> str | None:
         if f'name="{name}"' in tag and "checked" in tag:
             return re.search(r'value="([^"]*)"', tag).group(1)
     return None
+
+
+def fill_everything(client, account, side_answers) -> None:
+    """Answer every page of the survey for ``account`` until the review page."""
+    number = 1
+    while True:
+        url = f"/survey/a/{account.id}/p/{number}"
+        page = client.get(url)
+        if page.status_code != 200:
+            break
+        html = page.get_data(as_text=True)
+        answers = {}
+        for name, value in side_answers(html).items():
+            if f'name="{name}"' in html:
+                answers[name] = value
+        result = post_page(client, url, answers)
+        assert result.status_code == 302, (number, result.get_data(as_text=True)[:3000])
+        if result.headers["Location"].endswith("/review"):
+            return
+        number += 1
+
+
+def customer_answers(html: str) -> dict:
+    """The fourth option (or don't know) of every radio question on the page."""
+    names = set(re.findall(r'name="([a-z_0-9]+)" type="radio"', html))
+    out = {}
+    for name in names:
+        values = re.findall(rf'name="{name}" type="radio" value="([^"]+)"', html)
+        out[name] = values[min(3, len(values) - 1)] if values[0] != "dk" else values[0]
+    return out

@@ -203,3 +203,22 @@ def test_cli_analyse_from_a_csv_without_database(tmp_path):
     assert failed.exit_code == 1
     assert "line 2, column 'value': item 'trust_promises': value 9 is outside" in failed.output
 
+
+
+def test_cli_analyse_tables_keep_a_carriage_return_inside_its_cell(tmp_path):
+    """Can a CR in an account name split a row of the --csv tables in a spreadsheet?"""
+    answers = portfolio(seed=6, accounts=7).dropna(subset=["value"])
+    answers["value"] = answers["value"].astype(int)
+    first = answers["account"].iloc[0]
+    answers["account"] = answers["account"].replace(first, "Acme\r=HYPERLINK(1)")
+    path = tmp_path / "long.csv"
+    answers.to_csv(path, index=False, lineterminator="\r\n")
+    from click.testing import CliRunner
+
+    instrument = str(ROOT / "surveys" / "b2b-relationship.yaml")
+    result = CliRunner().invoke(main, ["analyse", "--instrument", instrument, "--responses",
+                                       str(path), "--csv", str(tmp_path / "tables")])
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "tables" / "gaps.csv").read_bytes()
+    assert b'"Acme\r=HYPERLINK(1)"' in raw
+    assert b"\r=HYPERLINK" not in raw.replace(b'"Acme\r=HYPERLINK(1)"', b"")

@@ -13,7 +13,6 @@ from vocgap.extensions import db
 from vocgap.models import Account, Study
 
 from .factories import gen_study, gen_user
-from .helpers import csrf_from
 from .test_migrations_and_demo import _empty_database
 
 
@@ -23,12 +22,6 @@ def demo(app):
     result = app.test_cli_runner().invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     return db.session.scalar(sa.select(Study).where(Study.short_name == "demo"))
-
-
-def login(client, email, password):
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email": email,
-                                           "password": password})
 
 
 def test_demo_shows_the_delivery_gap(app):
@@ -51,10 +44,9 @@ def test_demo_shows_the_delivery_gap(app):
     assert thin["status"] == "thin"
 
 
-def test_analysis_pages_show_the_cli_numbers(app):
+def test_analysis_pages_show_the_cli_numbers(app, auth):
     study = demo(app)
-    client = app.test_client()
-    login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    client = auth(DEMO_EMAIL, DEMO_PASSWORD)
     page = client.get(f"/consultant/studies/{study.id}/analysis/").get_data(as_text=True)
     data = json.loads(app.test_cli_runner().invoke(main, ["analyse", "--study", "demo",
                                                           "--compact"]).output)
@@ -72,13 +64,13 @@ def test_analysis_pages_show_the_cli_numbers(app):
     assert "Vendor edition" in vendor and "#" not in vendor.split("Power map")[1][:400]
 
 
-def test_analysis_needs_membership(app, instrument):
+def test_analysis_needs_membership(app, auth, instrument):
     study = demo(app)
     other = gen_study(instrument, "other")
     gen_user("outsider@test.example", study=other)
     client = app.test_client()
     assert client.get(f"/consultant/studies/{study.id}/analysis/").status_code == 302
-    login(client, "outsider@test.example", "correct horse battery")
+    auth("outsider@test.example", client=client)
     assert client.get(f"/consultant/studies/{study.id}/analysis/").status_code == 404
     account = study.accounts[0]
     assert client.get(f"/consultant/studies/{other.id}/analysis/accounts/{account.id}"

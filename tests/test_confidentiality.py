@@ -413,7 +413,7 @@ def test_no_hidden_answer_moves_a_figure_the_vendor_sees(vendor, consultant):
     assert json.dumps(mine, sort_keys=True) == json.dumps(without, sort_keys=True)
 
 
-def test_vendor_pages_and_downloads_of_the_demo(app):
+def test_vendor_pages_and_downloads_of_the_demo(app, auth):
     """Through the web: the vendor-edition analysis page ranks no hidden account, the hidden
     account's page shows counts only, and the downloaded vendor PDF ranks none either."""
     import sqlalchemy as sa
@@ -422,11 +422,10 @@ def test_vendor_pages_and_downloads_of_the_demo(app):
     from vocgap.extensions import db
     from vocgap.models import Account
 
-    from .test_analysis_web import demo, login
+    from .test_analysis_web import demo
 
     study = demo(app)
-    client = app.test_client()
-    login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    client = auth(DEMO_EMAIL, DEMO_PASSWORD)
     hidden = ["Iverson &amp; Pike Legal", "Juniper Municipal Council"]
     base = f"/consultant/studies/{study.id}"
     page = client.get(f"{base}/analysis/?edition=vendor").get_data(as_text=True)

@@ -10,17 +10,9 @@ import sqlalchemy as sa
 from vocgap.extensions import db
 from vocgap.models import Account, Participant, Response, Study, Wave
 
+from .conftest import PASSWORD
 from .factories import gen_account, gen_customer, gen_study, gen_user, gen_vendor
 from .helpers import csrf_from, open_survey
-
-PASSWORD = "correct horse battery"
-
-
-def login(client, email="consultant@test.example", password=PASSWORD):
-    page = client.get("/consultant/login")
-    return client.post("/consultant/login", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)), "email": email,
-        "password": password})
 
 
 def action(client, url_of_page, post_url, **extra):
@@ -51,24 +43,24 @@ def test_pages_need_login(client, mine):
     assert client.get(f"/consultant/studies/{mine.id}/export.csv").status_code == 302
 
 
-def test_wrong_password_is_refused_without_saying_which_part(client, mine):
-    response = login(client, password="wrong password")
+def test_wrong_password_is_refused_without_saying_which_part(auth, client, mine):
+    response = auth.attempt(client, password="wrong password")
     assert response.status_code == 422
     assert "That e-mail and password do not match an account." in response.get_data(
         as_text=True)
-    assert login(client, email="nobody@test.example").status_code == 422
+    assert auth.attempt(client, email="nobody@test.example").status_code == 422
 
 
-def test_login_is_rate_limited(client, mine):
+def test_login_is_rate_limited(auth, client, mine):
     """Failed sign-ins are limited per account and per address (10 a minute each)."""
-    codes = [login(client, password=f"wrong {i}").status_code for i in range(11)]
+    codes = [auth.attempt(client, password=f"wrong {i}").status_code for i in range(11)]
     assert codes[:10] == [422] * 10 and codes[10] == 429
     # The address is spent too: another account from it is refused as well.
-    assert login(client, email="nobody@test.example").status_code == 429
+    assert auth.attempt(client, email="nobody@test.example").status_code == 429
 
 
-def test_session_cookie_flags(client, mine):
-    response = login(client)
+def test_session_cookie_flags(auth, client, mine):
+    response = auth.attempt(client)
     assert response.status_code == 302
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -92,17 +84,17 @@ def test_login_does_not_redirect_off_site(client, mine):
     "/consultant/studies/{sid}/import/participants",
     "/consultant/studies/{sid}/waves/new",
 ])
-def test_another_consultants_study_is_not_found(client, mine, theirs, path):
+def test_another_consultants_study_is_not_found(auth, client, mine, theirs, path):
     """Can a consultant reach another study's pages or downloads by guessing its id?"""
     study, account, person = theirs
-    login(client)
+    auth(client=client)
     url = path.format(sid=study.id, pid=person.id, aid=account.id)
     assert client.get(url).status_code == 404
 
 
-def test_another_studys_participant_through_my_study_id(client, mine, theirs):
+def test_another_studys_participant_through_my_study_id(auth, client, mine, theirs):
     _, account, person = theirs
-    login(client)
+    auth(client=client)
     assert client.get(f"/consultant/studies/{mine.id}/participants/{person.id}/"
                       ).status_code == 404
     assert client.get(f"/consultant/studies/{mine.id}/accounts/{account.id}/edit"
@@ -114,14 +106,14 @@ def test_another_studys_participant_through_my_study_id(client, mine, theirs):
     assert person.token_revoked_at is None
 
 
-def test_studies_list_shows_only_mine(client, mine, theirs):
-    login(client)
+def test_studies_list_shows_only_mine(auth, client, mine, theirs):
+    auth(client=client)
     html = client.get("/consultant/").get_data(as_text=True)
     assert "Study mine" in html and "Study theirs" not in html
 
 
-def test_create_study_account_and_participants_through_the_web(client, app, mine):
-    login(client)
+def test_create_study_account_and_participants_through_the_web(auth, client, app, mine):
+    auth(client=client)
     form = client.get("/consultant/studies/new").get_data(as_text=True)
     response = client.post("/consultant/studies/new", data={
         "csrf_token": csrf_from(form), "vendor": "Initrode", "name": "Initrode 2026",
@@ -155,10 +147,10 @@ def test_create_study_account_and_participants_through_the_web(client, app, mine
     assert person.role == "executive"
 
 
-def test_reissue_and_revoke_links(client, app, mine):
+def test_reissue_and_revoke_links(auth, client, app, mine):
     account = gen_account(mine, "Globex")
     person, token = gen_customer(mine, account)
-    login(client)
+    auth(client=client)
     page = f"/consultant/studies/{mine.id}/participants/{person.id}/"
     assert token in client.get(page).get_data(as_text=True)
     assert action(client, page, page + "reissue").status_code == 302
@@ -171,7 +163,7 @@ def test_reissue_and_revoke_links(client, app, mine):
     assert "This link was revoked" in client.get(page).get_data(as_text=True)
 
 
-def test_progress_shows_missing_roles_and_counts(client, mine):
+def test_progress_shows_missing_roles_and_counts(auth, client, mine):
     account = gen_account(mine, "Globex")
     buyer, _ = gen_customer(mine, account, "Bea Buyer", "purchasing", "business_buyer")
     user, _ = gen_customer(mine, account, "Uma User", "operational_user", "tech_user")
@@ -180,7 +172,7 @@ def test_progress_shows_missing_roles_and_counts(client, mine):
                             status="submitted"))
     db.session.add(Response(wave=mine.current_wave, participant=buyer, account=account))
     db.session.commit()
-    login(client)
+    auth(client=client)
     html = client.get(f"/consultant/studies/{mine.id}/").get_data(as_text=True)
     assert "<strong>1</strong> of 2</span>" in html  # customers submitted, of those listed
     assert "1 started · 0 invited · 0 not invited" in html  # everyone counted once
@@ -188,13 +180,13 @@ def test_progress_shows_missing_roles_and_counts(client, mine):
     assert "Executive, Middle management, Purchasing" in html
 
 
-def test_wave_rollover_keeps_people_and_moves_links_to_the_new_wave(client, app, mine):
+def test_wave_rollover_keeps_people_and_moves_links_to_the_new_wave(auth, client, app, mine):
     account = gen_account(mine, "Globex")
     person, token = gen_customer(mine, account)
     db.session.add(Response(wave=mine.current_wave, participant=person, account=account,
                             status="submitted"))
     db.session.commit()
-    login(client)
+    auth(client=client)
     url = f"/consultant/studies/{mine.id}/waves/new"
     page = client.get(url).get_data(as_text=True)
     response = client.post(url, data={"csrf_token": csrf_from(page), "instrument":
@@ -212,8 +204,8 @@ def test_wave_rollover_keeps_people_and_moves_links_to_the_new_wave(client, app,
     assert "Start the survey" in landing.get_data(as_text=True)  # a fresh start in wave 2
 
 
-def test_wave_dates_must_be_in_order(client, mine):
-    login(client)
+def test_wave_dates_must_be_in_order(auth, client, mine):
+    auth(client=client)
     url = f"/consultant/studies/{mine.id}/waves/new"
     page = client.get(url).get_data(as_text=True)
     response = client.post(url, data={"csrf_token": csrf_from(page), "instrument": "pulse",
@@ -223,16 +215,16 @@ def test_wave_dates_must_be_in_order(client, mine):
     assert len(db.session.scalars(sa.select(Wave)).all()) == 1
 
 
-def test_forms_without_csrf_change_nothing(client, mine):
-    login(client)
+def test_forms_without_csrf_change_nothing(auth, client, mine):
+    auth(client=client)
     response = client.post(f"/consultant/studies/{mine.id}/close-wave")
     assert response.status_code in (302, 400)
     db.session.expire_all()
     assert mine.current_wave.closed_at is None
 
 
-def test_logout_needs_post(client, mine):
-    login(client)
+def test_logout_needs_post(auth, client, mine):
+    auth(client=client)
     assert client.get("/consultant/logout").status_code == 405
     page = client.get("/consultant/").get_data(as_text=True)
     assert client.post("/consultant/logout", data={"csrf_token": csrf_from(page)}

@@ -25,7 +25,6 @@ from vocgap.studies import reopen_wave
 
 from .factories import gen_account, gen_customer, gen_study, gen_user, gen_vendor
 from .helpers import csrf_from, open_survey, post_page
-from .test_consultant import login
 
 
 @pytest.fixture
@@ -114,12 +113,12 @@ def test_sender_name_and_signature_come_from_the_study(app, field, tmp_path):
 
 # --- Confirmation before sending and closing ------------------------------------------------
 
-def test_sending_needs_the_confirmed_count(app, field, client, tmp_path):
+def test_sending_needs_the_confirmed_count(auth, app, field, client, tmp_path):
     """Does "Send invitations" first show counts and a preview, and send only once confirmed?"""
     app.config["MAIL_SERVER"] = ""
     submit(field["study"], field["ann"], field["globex"])
     submit(field["study"], field["bea"], field["globex"], draft=True)
-    login(client)
+    auth(client=client)
     url = f"/consultant/studies/{field['study'].id}/send/invitation"
     page = client.get(url).get_data(as_text=True)
     assert "3 people will receive an invitation" in page
@@ -137,9 +136,9 @@ def test_sending_needs_the_confirmed_count(app, field, client, tmp_path):
                                     "vic@vendor.test"]
 
 
-def test_confirmation_counts_by_side_and_status(app, field, client):
+def test_confirmation_counts_by_side_and_status(auth, app, field, client):
     submit(field["study"], field["bea"], field["globex"], draft=True)
-    login(client)
+    auth(client=client)
     page = client.get(f"/consultant/studies/{field['study'].id}/send/reminder?sides=customer")
     html = page.get_data(as_text=True)
     rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', html))
@@ -151,8 +150,8 @@ def test_confirmation_counts_by_side_and_status(app, field, client):
     assert "1 not in the chosen group" in html
 
 
-def test_closing_a_wave_needs_confirmation(app, field, client):
-    login(client)
+def test_closing_a_wave_needs_confirmation(auth, app, field, client):
+    auth(client=client)
     study_id = field["study"].id
     overview = client.get(f"/consultant/studies/{study_id}/").get_data(as_text=True)
     assert f'href="/consultant/studies/{study_id}/close-wave"' in overview
@@ -169,8 +168,8 @@ def test_closing_a_wave_needs_confirmation(app, field, client):
     assert not field["study"].current_wave.is_open()
 
 
-def test_a_closed_wave_can_be_reopened_until_the_next_starts(app, field, client, instrument):
-    login(client)
+def test_a_closed_wave_can_be_reopened_until_the_next_starts(auth, app, field, client, instrument):
+    auth(client=client)
     study, study_id = field["study"], field["study"].id
     study.current_wave.closed_at = utcnow()
     db.session.commit()
@@ -297,7 +296,7 @@ def test_change_on_the_review_page_comes_back_to_it(client, field):
 
 # --- What consultants see -------------------------------------------------------------------
 
-def test_each_participant_has_one_status_and_the_counts_add_up(app, field, client):
+def test_each_participant_has_one_status_and_the_counts_add_up(auth, app, field, client):
     """Not invited, invited, opened, started, submitted: each person in exactly one."""
     app.config["MAIL_SERVER"] = ""
     study = field["study"]
@@ -313,7 +312,7 @@ def test_each_participant_has_one_status_and_the_counts_add_up(app, field, clien
     assert statuses["Bea Begun"].last_activity_what == "opened the link"
     counts = status_counts(list(statuses.values()))
     assert sum(counts["customer"].values()) == 3 and sum(counts["vendor"].values()) == 1
-    login(client)
+    auth(client=client)
     overview = client.get(f"/consultant/studies/{study.id}/").get_data(as_text=True)
     assert "1 <span class=\"muted\">of 3 people submitted" in overview
     assert "Account answers: <strong>1 of 2</strong>" in overview
@@ -325,10 +324,10 @@ def test_each_participant_has_one_status_and_the_counts_add_up(app, field, clien
     assert "Started (1 of 2 submitted)" in person.get_data(as_text=True)
 
 
-def test_participants_search_filter_and_csv(app, field, client):
+def test_participants_search_filter_and_csv(auth, app, field, client):
     field["cid"].name = "=HYPERLINK(\"http://evil.example\")"
     db.session.commit()
-    login(client)
+    auth(client=client)
     base = f"/consultant/studies/{field['study'].id}/participants"
     found = client.get(f"{base}/?q=initech&side=customer").get_data(as_text=True)
     assert "HYPERLINK" in found and "Ann Answered" not in found and "Vic Vendor" not in found
@@ -342,9 +341,9 @@ def test_participants_search_filter_and_csv(app, field, client):
     assert next(r for r in rows if "HYPERLINK" in r["name"])["name"].startswith("'=")
 
 
-def test_participants_csv_needs_membership(app, field, client, instrument):
+def test_participants_csv_needs_membership(auth, app, field, client, instrument):
     other = gen_study(instrument, "other")
-    login(client)
+    auth(client=client)
     assert client.get(f"/consultant/studies/{other.id}/participants.csv").status_code == 404
     client.post("/consultant/logout", data={})
     anonymous = client.application.test_client()
@@ -359,9 +358,9 @@ def test_invitation_records_keep_their_wave(app, field):
     assert waves == {field["study"].current_wave.id}
 
 
-def test_sender_settings_refuse_header_injection(app, field, client):
+def test_sender_settings_refuse_header_injection(auth, app, field, client):
     """Can a sender name smuggle a second e-mail header? It is refused with a named error."""
-    login(client)
+    auth(client=client)
     url = f"/consultant/studies/{field['study'].id}/settings"
     page = client.get(url).get_data(as_text=True)
     sent = client.post(url, data={"csrf_token": csrf_from(page),

@@ -17,16 +17,12 @@ from .helpers import csrf_from
 
 
 @pytest.fixture
-def signed_in(app, instrument):
+def signed_in(app, auth, instrument):
     study = gen_study(instrument)
     globex = gen_account(study, "Globex")
     gen_customer(study, globex, "Ann Exec")
     gen_user(study=study)
-    client = app.test_client()
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
-                                           "consultant@test.example",
-                                           "password": "correct horse battery"})
+    client = auth()
     return client, f"/consultant/studies/{study.id}/import/responses"
 
 

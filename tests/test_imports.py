@@ -232,14 +232,10 @@ def test_cli_imports(app, fielded, tmp_path):
     assert "nothing was imported" in result.output
 
 
-def test_upload_page_lists_every_bad_row(app, fielded):
+def test_upload_page_lists_every_bad_row(app, auth, fielded):
     study, *_ = fielded
     gen_user(study=study)
-    client = app.test_client()
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
-                                           "consultant@test.example",
-                                           "password": "correct horse battery"})
+    client = auth()
     url = f"/consultant/studies/{study.id}/import/participants"
     from io import BytesIO
 
@@ -254,17 +250,13 @@ def test_upload_page_lists_every_bad_row(app, fielded):
     assert "a customer contact needs an account" in html
 
 
-def test_responses_upload_page(app, fielded):
+def test_responses_upload_page(app, auth, fielded):
     """Does the responses upload import a good file and list every bad row of a bad one?"""
     from io import BytesIO
 
     study, *_ = fielded
     gen_user(study=study)
-    client = app.test_client()
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
-                                           "consultant@test.example",
-                                           "password": "correct horse battery"})
+    client = auth()
     url = f"/consultant/studies/{study.id}/import/responses"
 
     def upload(data: bytes, mapping: bytes | None = None):

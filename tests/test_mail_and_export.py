@@ -120,14 +120,11 @@ def test_reminders_skip_those_who_submitted(smtp, study):
     assert reminder["Subject"].startswith("Reminder: ")
 
 
-def test_links_never_come_from_the_request_host(app, smtp, study):
+def test_links_never_come_from_the_request_host(app, auth, smtp, study):
     gen_user(study=study)
     client = app.test_client()
     client.environ_base["HTTP_HOST"] = "evil.example"
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
-                                           "consultant@test.example",
-                                           "password": "correct horse battery"})
+    auth(client=client)
     confirm = client.get(f"/consultant/studies/{study.id}/send/invitation").get_data(as_text=True)
     assert "evil.example" not in confirm
     sent = client.post(f"/consultant/studies/{study.id}/send/invitation",
@@ -217,14 +214,11 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(app, study):
     assert "trust_guarded" in items
 
 
-def test_export_download_needs_membership(app, study):
+def test_export_download_needs_membership(app, auth, study):
     gen_user(study=study)
     client = app.test_client()
     assert client.get(f"/consultant/studies/{study.id}/export.csv").status_code == 302
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email":
-                                           "consultant@test.example",
-                                           "password": "correct horse battery"})
+    auth(client=client)
     response = client.get(f"/consultant/studies/{study.id}/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")

@@ -14,9 +14,10 @@ from vocgap.reporting import queue
 from vocgap.reporting.batch import Job, plan_jobs, run_job
 from vocgap.reporting.study_reports import study_report_data
 
+from .environment import missing
 from .factories import gen_study, gen_user
 from .helpers import csrf_from
-from .test_analysis_web import demo, login
+from .test_analysis_web import demo
 
 URL = os.environ.get("VOCGAP_TEST_QUEUE_URL", "")
 
@@ -24,9 +25,8 @@ URL = os.environ.get("VOCGAP_TEST_QUEUE_URL", "")
 @pytest.fixture
 def queue_url():
     if not URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must start redis-server and an rq worker (see .ci/run)")
-        pytest.skip("no VOCGAP_TEST_QUEUE_URL: start redis-server and `rq worker` to run this")
+        missing("VOCGAP_TEST_QUEUE_URL", "start redis-server (bash .ci/redis start DIR PORT) "
+                "and set VOCGAP_TEST_QUEUE_URL to the URL it prints")
     return URL
 
 
@@ -64,11 +64,10 @@ def test_cli_report_uses_the_queue_when_configured(app, queue_url, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["demo-w2-altamira-foods-consultant.pdf"]
 
 
-def test_workspace_shows_batch_progress(app, queue_url, instrument):
+def test_workspace_shows_batch_progress(app, auth, queue_url, instrument):
     study = demo(app)
     app.config["QUEUE_URL"] = queue_url
-    client = app.test_client()
-    login(client, "consultant@example.com", "vocgap-demo-2026")
+    client = auth("consultant@example.com", "vocgap-demo-2026")
     page = client.get(f"/consultant/studies/{study.id}/reports/").get_data(as_text=True)
     assert "Generate all on the report queue" in page
     response = client.post(f"/consultant/studies/{study.id}/reports/batches",
@@ -88,8 +87,7 @@ def test_workspace_shows_batch_progress(app, queue_url, instrument):
         assert pdf.data[:5] == b"%PDF-"
     other = gen_study(instrument, "other")
     gen_user("outsider@test.example", study=other)
-    outsider = app.test_client()
-    login(outsider, "outsider@test.example", "correct horse battery")
+    outsider = auth("outsider@test.example")
     batch = batch_url.rstrip("/").rsplit("/", 1)[1]
     assert outsider.get(f"/consultant/studies/{other.id}/reports/batches/{batch}"
                         ).status_code == 404

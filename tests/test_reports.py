@@ -21,7 +21,7 @@ from vocgap.reporting.render import account_pdf, html_to_pdf, portfolio_pdf
 from vocgap.reporting.study_reports import study_report_data
 
 from .factories import gen_study, gen_user
-from .test_analysis_web import demo, login
+from .test_analysis_web import demo
 
 
 def pdf_text(data: bytes) -> str:
@@ -185,7 +185,7 @@ def test_cli_report_one_account(app, demo_data, tmp_path):
     assert bad.exit_code != 0 and "no account 'Nope'" in bad.output
 
 
-def test_downloads_need_login_and_membership(app, demo_data, instrument):
+def test_downloads_need_login_and_membership(app, auth, demo_data, instrument):
     study, data, _ = demo_data
     account = db.session.scalar(sa.select(Account).where(Account.name == "Greywell Pharma"))
     base = f"/consultant/studies/{study.id}/reports"
@@ -193,7 +193,7 @@ def test_downloads_need_login_and_membership(app, demo_data, instrument):
     assert client.get(f"{base}/accounts/{account.id}.pdf").status_code == 302
     other = gen_study(instrument, "other")
     gen_user("outsider@test.example", study=other)
-    login(client, "outsider@test.example", "correct horse battery")
+    auth("outsider@test.example", client=client)
     for path in (f"/accounts/{account.id}.pdf", "/portfolio.pdf", "/all.zip",
                  f"/accounts/{account.id}.html"):
         assert client.get(base + path).status_code == 404
@@ -201,12 +201,11 @@ def test_downloads_need_login_and_membership(app, demo_data, instrument):
                       ).status_code == 404
 
 
-def test_downloads_for_a_member(app, demo_data):
+def test_downloads_for_a_member(app, auth, demo_data):
     study, data, _ = demo_data
     account = db.session.scalar(sa.select(Account).where(Account.name == "Greywell Pharma"))
     base = f"/consultant/studies/{study.id}/reports"
-    client = app.test_client()
-    login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    client = auth(DEMO_EMAIL, DEMO_PASSWORD)
     listing = client.get(base + "/").get_data(as_text=True)
     assert "Download all (ZIP, confidential consultant edition)" in listing
     assert "Greywell Pharma" in listing

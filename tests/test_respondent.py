@@ -13,7 +13,7 @@ from vocgap.extensions import db
 from vocgap.models import Answer, PowerMapRating, Response, utcnow
 
 from .factories import gen_account, gen_customer, gen_study, gen_vendor
-from .helpers import checked, csrf_from, open_survey, post_page
+from .helpers import checked, csrf_from, customer_answers, fill_everything, open_survey, post_page
 
 
 @pytest.fixture
@@ -234,40 +234,10 @@ def test_missing_csrf_token_saves_nothing(client, setup):
     assert responses() == []
 
 
-def _fill_everything(client, account, side_answers):
-    number = 1
-    while True:
-        url = page_url(account, number)
-        page = client.get(url)
-        if page.status_code != 200:
-            break
-        html = page.get_data(as_text=True)
-        answers = {}
-        for name, value in side_answers(html).items():
-            if f'name="{name}"' in html:
-                answers[name] = value
-        result = post_page(client, url, answers)
-        assert result.status_code == 302, (number, result.get_data(as_text=True)[:3000])
-        if result.headers["Location"].endswith("/review"):
-            return
-        number += 1
-
-
-def customer_answers(html):
-    import re
-
-    names = set(re.findall(r'name="([a-z_0-9]+)" type="radio"', html))
-    out = {}
-    for name in names:
-        values = re.findall(rf'name="{name}" type="radio" value="([^"]+)"', html)
-        out[name] = values[min(3, len(values) - 1)] if values[0] != "dk" else values[0]
-    return out
-
-
 def test_review_submit_and_change_answers(client, setup):
     """Can a customer finish, submit, and then still change an answer before close?"""
     open_survey(client, setup["ctoken"])
-    _fill_everything(client, setup["globex"], customer_answers)
+    fill_everything(client, setup["globex"], customer_answers)
     review = client.get(f"/survey/a/{setup['globex'].id}/review")
     html = review.get_data(as_text=True)
     assert "Check your answers" in html and "Not answered yet" not in html
@@ -304,7 +274,7 @@ def test_double_submit_race_makes_one_response(app, setup):
     """Do two parallel submits (a double click) store one response and both see thanks?"""
     client = app.test_client()
     open_survey(client, setup["ctoken"])
-    _fill_everything(client, setup["globex"], customer_answers)
+    fill_everything(client, setup["globex"], customer_answers)
     url = f"/survey/a/{setup['globex'].id}/review"
     csrf = csrf_from(client.get(url).get_data(as_text=True))
     cookie = client.get_cookie("session").value
@@ -357,7 +327,7 @@ def test_parallel_first_saves_make_one_response(app, setup):
 
 def test_back_and_resubmit_after_completion(client, setup):
     open_survey(client, setup["ctoken"])
-    _fill_everything(client, setup["globex"], customer_answers)
+    fill_everything(client, setup["globex"], customer_answers)
     url = f"/survey/a/{setup['globex'].id}/review"
     csrf = csrf_from(client.get(url).get_data(as_text=True))
     assert client.post(url, data={"csrf_token": csrf}).status_code == 302
@@ -368,7 +338,7 @@ def test_back_and_resubmit_after_completion(client, setup):
 
 def test_after_close_the_thank_you_is_read_only(client, setup):
     open_survey(client, setup["ctoken"])
-    _fill_everything(client, setup["globex"], customer_answers)
+    fill_everything(client, setup["globex"], customer_answers)
     url = f"/survey/a/{setup['globex'].id}/review"
     client.post(url, data={"csrf_token": csrf_from(client.get(url).get_data(as_text=True))})
     setup["study"].current_wave.closed_at = utcnow()

@@ -61,5 +61,6 @@ def analyse_cmd(study, wave_number, instrument_path, responses, edition, min_gro
         from ..collection.export import neutralise_formulas
 
         for name, table in result.tables().items():
-            neutralise_formulas(table).to_csv(folder / f"{name}.csv", index=False)
+            neutralise_formulas(table).to_csv(folder / f"{name}.csv", index=False,
+                                                  lineterminator="\r\n")
         click.echo(f"wrote {len(result.tables())} tables to {folder}", err=True)

@@ -149,7 +149,10 @@ def data_dictionary(instrument: Instrument) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+    """RFC 4180 line ends, so that a cell holding a CR is quoted instead of splitting the row
+    (an unquoted CR would start a new row whose first cell escapes the formula guard)."""
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode(
+        "utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument) -> bytes:
