@@ -24,9 +24,15 @@ from .browser import chromium, live_server
 from .conftest import ROOT, TEST_SECRET
 from .factories import gen_study, gen_user
 from .helpers import csrf_from, open_survey
-from .test_analysis_web import demo, login
+from .test_analysis_web import demo
 from .test_respondent import page_url, setup  # noqa: F401
 from .test_restart import free_port
+
+
+def login(client, email, password):
+    page = client.get("/consultant/login").get_data(as_text=True)
+    client.post("/consultant/login", data={"csrf_token": csrf_from(page), "email": email,
+                                           "password": password})
 
 
 def test_renamed_account_shows_its_new_name_in_analysis_and_all_zip(app):

@@ -12,8 +12,9 @@ from vocgap.extensions import db
 from vocgap.models import User, utcnow
 
 from .factories import gen_user
-from .helpers import csrf_from, open_survey, post_page
-from .test_respondent import _fill_everything, customer_answers, page_url, setup  # noqa: F401
+from .helpers import csrf_from, customer_answers, open_survey, post_page
+from .helpers import fill_everything as _fill_everything
+from .test_respondent import page_url, setup  # noqa: F401
 
 PASSWORD = "correct horse battery"
 
