@@ -338,7 +338,8 @@ def test_consultant_from_study_creation_to_sharing_the_vendor_edition(app, instr
         assert "Share the vendor edition" in desk.locator("[aria-current=step]").inner_text()
         desk.locator("[aria-current=step] a").click()
         assert "Vendor edition" in desk.content()
-        zip_button = desk.get_by_role("link", name="Download all (ZIP, vendor edition)")
+        zip_button = desk.get_by_role("button",
+                                      name="Prepare all reports (vendor edition) as one ZIP")
         assert zip_button.is_visible()
         check(desk, shot, "consultant-share-vendor-edition")
 

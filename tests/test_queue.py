@@ -69,7 +69,7 @@ def test_workspace_shows_batch_progress(app, auth, queue_url, instrument):
     app.config["QUEUE_URL"] = queue_url
     client = auth("consultant@example.com", "vocgap-demo-2026")
     page = client.get(f"/consultant/studies/{study.id}/reports/").get_data(as_text=True)
-    assert "Generate all on the report queue" in page
+    assert "as one ZIP on the report queue" in page
     response = client.post(f"/consultant/studies/{study.id}/reports/batches",
                            data={"csrf_token": csrf_from(page)})
     assert response.status_code == 302

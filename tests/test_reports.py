@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
+import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +24,7 @@ from vocgap.reporting.render import account_pdf, html_to_pdf, portfolio_pdf
 from vocgap.reporting.study_reports import study_report_data
 
 from .factories import gen_study, gen_user
+from .helpers import csrf_from
 from .test_analysis_web import demo
 
 
@@ -207,7 +211,7 @@ def test_downloads_for_a_member(app, auth, demo_data):
     base = f"/consultant/studies/{study.id}/reports"
     client = auth(DEMO_EMAIL, DEMO_PASSWORD)
     listing = client.get(base + "/").get_data(as_text=True)
-    assert "Download all (ZIP, confidential consultant edition)" in listing
+    assert "Prepare all reports (consultant edition, confidential)" in listing
     assert "Greywell Pharma" in listing
     pdf = client.get(f"{base}/accounts/{account.id}.pdf?edition=vendor")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
@@ -217,10 +221,39 @@ def test_downloads_for_a_member(app, auth, demo_data):
     with client.get("/consultant/report-assets/print.css") as css:
         assert css.status_code == 200 and b"@page" in css.data
     assert client.get("/consultant/report-assets/../../vocgap/config.py").status_code == 404
-    archive = zipfile.ZipFile(io.BytesIO(client.get(base + "/all.zip").data))
-    names = archive.namelist()
+
+
+def test_download_all_runs_as_a_batch_and_a_get_starts_nothing(app, auth, demo_data,
+                                                              instrument):
+    """Does "Download all" render on a pool outside the request, with progress, while no GET
+    (not even the old ZIP address) starts any rendering?"""
+    study, data, _ = demo_data
+    base = f"/consultant/studies/{study.id}/reports"
+    client = auth(DEMO_EMAIL, DEMO_PASSWORD)
+    batches = Path(app.config["REPORTS_DIR"]) / "batches"
+    listing = client.get(base + "/").get_data(as_text=True)
+    assert client.get(base + "/all.zip").status_code in (404, 405)
+    assert client.get(base + "/batches").status_code == 405
+    assert not batches.exists()  # the GETs above started nothing
+    assert client.post(base + "/batches").status_code == 400  # no CSRF token
+    started = client.post(base + "/batches", data={"csrf_token": csrf_from(listing)})
+    assert started.status_code == 302
+    page_url = started.headers["Location"]
+    first = client.get(page_url).get_data(as_text=True)
+    assert "Batch progress" in first
+    deadline = time.monotonic() + 300
+    while "· done" not in (page := client.get(page_url).get_data(as_text=True)):
+        assert time.monotonic() < deadline, page
+        time.sleep(1)
+    zip_link = re.search(r'href="([^"]+all\.zip)"', page).group(1)
+    with client.get(zip_link) as response:
+        names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert len(names) == len(data["accounts"]) + 1
     assert "demo-w2-portfolio-consultant.pdf" in names
+    gen_user("outsider@test.example", study=gen_study(instrument, "other"))
+    outsider = auth("outsider@test.example", "correct horse battery")
+    assert outsider.get(page_url).status_code == 404
+    assert outsider.get(zip_link).status_code == 404
 
 
 def test_hostile_verbatim_from_the_database_reaches_the_pdf_as_text(app, demo_data,

@@ -1,12 +1,17 @@
-"""Report charts with matplotlib, as PNG bytes.
+"""Report charts with matplotlib: PNG for the PDFs, inline SVG for the web pages.
 
 PNG was measured against SVG in WeasyPrint: an account report with SVG charts (text drawn as
 paths) took 1.6 s to render, with 160-dpi PNG about 1.0 s, and PNG looks the same on paper.
+Every chart takes the category of each point and the lines it draws from the analysis (through
+``findings``); nothing here classifies. Text is always text: matplotlib's mathtext is off, so
+a ``$`` in an account name stays a ``$``.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -15,28 +20,72 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ..analysis.codes import CONCENTRATE_HERE  # noqa: E402
+from ..analysis import codes  # noqa: E402
+from .labels import place_labels  # noqa: E402
 
-VENDOR = "#1f5fae"
-CUSTOMER = "#d9822b"
+# Okabe & Ito's colour-blind-safe palette; every category also has its own marker shape.
+VENDOR = "#0072B2"
+CUSTOMER = "#D55E00"
 INK = "#1d2430"
 GRID = "#d8dde5"
+QUADRANT_STYLE = {
+    codes.BLIND_SPOT: ("#D55E00", "v", "Blind spot"),
+    codes.HIDDEN_STRENGTH: ("#0072B2", "^", "Hidden strength"),
+    codes.SHARED_STRENGTH: ("#009E73", "o", "Shared strength"),
+    codes.SHARED_WEAKNESS: ("#CC79A7", "s", "Shared weakness"),
+}
+CONCENTRATE = "#D55E00"
 
-plt.rcParams.update({
+STYLE = {
     "font.family": "DejaVu Sans", "font.size": 8.5, "axes.edgecolor": GRID,
-    "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "svg.fonttype": "path",
+    "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "svg.fonttype": "none",
     "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "vocgap",
-})
+    "text.parse_math": False, "text.usetex": False, "figure.constrained_layout.use": True,
+}
+plt.rcParams.update(STYLE)
+
+DPI = 144
 
 
-DPI = 160
+@dataclass
+class Chart:
+    """A drawn chart, its text alternative (which states the finding) and its points."""
+
+    figure: object
+    alt: str
+    points: dict[str, str] = field(default_factory=dict)
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        # Constrained layout instead of bbox_inches="tight": one draw instead of two; fast
+        # zlib level, as WeasyPrint re-compresses the image into the PDF anyway.
+        self.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
+                            pil_kwargs={"compress_level": 1})
+        return buffer.getvalue()
+
+    def svg(self) -> str:
+        """Inline SVG for a web page: text stays escaped text; no prolog, comments or script."""
+        buffer = io.StringIO()
+        self.figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        text = buffer.getvalue()
+        text = text[text.index("<svg"):]
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+        # The web pages' CSP forbids inline styles: matplotlib's style="…" becomes SVG
+        # presentation attributes, which the CSP allows and which draw the same.
+        text = re.sub(r"<style.*?</style>", "", text, flags=re.S)
+        text = re.sub(r'style="([^"]*)"', _presentation, text)
+        if re.search(r"<\s*script|\son[a-z]+\s*=|javascript:", text, re.I):
+            raise ValueError("chart SVG contains active content")
+        return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+    def close(self) -> None:
+        plt.close(self.figure)
 
 
-def _image(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+def _presentation(match: re.Match) -> str:
+    pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs
+                    if re.fullmatch(r"[a-z-]+", name.strip()))
 
 
 def _mean_ci(mean, sd, n):
@@ -46,66 +95,112 @@ def _mean_ci(mean, sd, n):
     return mean - half, mean + half
 
 
-def dumbbell(rows: list[dict], low: int, high: int) -> bytes:
+def dumbbell(rows: list[dict], low: int, high: int, vendor: str, account: str) -> Chart:
     """Vendor and customer means per dimension, joined, each with an approximate 95% interval."""
     rows = [r for r in rows if r.get("mean_vendor") is not None or
             r.get("mean_customer") is not None]
-    fig, ax = plt.subplots(figsize=(6.6, 0.42 * max(len(rows), 2) + 0.9))
-    for y, row in enumerate(reversed(rows)):
-        v, c = row.get("mean_vendor"), row.get("mean_customer")
-        if v is not None and c is not None:
-            ax.plot([c, v], [y, y], color=GRID, linewidth=3, zorder=1)
-        for mean, sd, n, colour, dy in ((c, row.get("sd_customer"), row.get("n_customer"),
-                                         CUSTOMER, -0.12),
-                                        (v, row.get("sd_vendor"), row.get("n_vendor"),
-                                         VENDOR, 0.12)):
-            if mean is None:
-                continue
-            interval = _mean_ci(mean, sd, n)
-            if interval:
-                ax.plot(interval, [y + dy, y + dy], color=colour, linewidth=1, alpha=0.7)
-            ax.scatter([mean], [y + dy], color=colour, s=34, zorder=3)
+    fig, ax = plt.subplots(figsize=(6.6, 0.36 * max(len(rows), 2) + 0.9))
+    ordered = list(reversed(rows))
+    joined = [(y, r["mean_customer"], r["mean_vendor"]) for y, r in enumerate(ordered)
+              if r.get("mean_vendor") is not None and r.get("mean_customer") is not None]
+    if joined:  # one collection per kind of mark: far fewer artists to draw
+        ys, lows, highs = zip(*joined, strict=True)
+        ax.hlines(ys, lows, highs, color=GRID, linewidth=3, zorder=1)
+    for side, colour, marker, dy in (("customer", CUSTOMER, "o", -0.12),
+                                     ("vendor", VENDOR, "D", 0.12)):
+        marks = [(y + dy, r[f"mean_{side}"], _mean_ci(r[f"mean_{side}"], r.get(f"sd_{side}"),
+                                                       r.get(f"n_{side}")))
+                 for y, r in enumerate(ordered) if r.get(f"mean_{side}") is not None]
+        if not marks:
+            continue
+        spans = [(y, ci) for y, _, ci in marks if ci]
+        if spans:
+            ax.hlines([y for y, _ in spans], [ci[0] for _, ci in spans],
+                      [ci[1] for _, ci in spans], color=colour, linewidth=1, alpha=0.7)
+        ax.scatter([m for _, m, _ in marks], [y for y, _, _ in marks], color=colour,
+                   marker=marker, s=30, zorder=3)
     ax.set_yticks(range(len(rows)), [r["label"] for r in reversed(rows)])
     ax.set_xlim(low - 0.2, high + 0.2)
     ax.set_xticks(range(low, high + 1))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
-    ax.scatter([], [], color=VENDOR, label="Vendor staff (prediction)")
-    ax.scatter([], [], color=CUSTOMER, label="Customers")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
-    ax.set_xlabel("Mean score (lines: approximate 95% interval of each mean)")
-    return _image(fig)
+    ax.scatter([], [], color=VENDOR, marker="D", label=f"{vendor} staff (prediction)")
+    ax.scatter([], [], color=CUSTOMER, marker="o", label=f"{account} (actual)")
+    fig.legend(loc="outside upper center", ncol=2, frameon=False)
+    ax.set_xlabel("Mean score (lines: approximate 95% range of each mean)")
+    pairs = [r for r in rows if r.get("gap") is not None]
+    higher = sum(1 for r in pairs if r["gap"] > 0)
+    alt = (f"Dot chart of mean scores on a {low} to {high} scale for {len(rows)} dimensions. "
+           f"{vendor}'s staff predict a higher score than {account} gives on {higher} of "
+           f"{len(pairs)}.")
+    if pairs:
+        top = max(pairs, key=lambda r: r["gap"])
+        alt += (f" The widest gap is {top['label'].lower()}: {top['mean_vendor']:.1f} predicted "
+                f"against {top['mean_customer']:.1f}.")
+    return Chart(fig, alt)
 
 
-def quadrant(rows: list[dict], agree_min: int, low: int, high: int) -> bytes:
-    """Customer vs vendor score per dimension; blind spots sit top left of the agree lines."""
-    fig, ax = plt.subplots(figsize=(5.2, 4.4))
-    ax.axvline(agree_min - 0.5, color=GRID, linewidth=1)
-    ax.axhline(agree_min - 0.5, color=GRID, linewidth=1)
-    ax.plot([low, high], [low, high], color=GRID, linestyle="--", linewidth=0.8)
-    ax.text(low + 0.05, high - 0.1, "Blind spots", color="#8c1d18", va="top")
-    ax.text(high - 0.05, low + 0.1, "Hidden strengths", color="#174a88", ha="right")
-    ax.text(high - 0.05, high - 0.1, "Shared strengths", color="#1e7a46", ha="right", va="top")
-    ax.text(low + 0.05, low + 0.1, "Shared weaknesses", color="#8a5a00")
+def quadrant(rows: list[dict], agree: int, low: int, high: int) -> Chart:
+    """Customer vs vendor score per dimension, lines at the analysis's agree value c*; each
+    dimension drawn in the colour and shape of the quadrant the analysis gave it."""
+    fig, ax = plt.subplots(figsize=(5.4, 4.4))
+    ax.axvline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-x")
+    ax.axhline(agree, color=INK, linewidth=0.7, linestyle=":", gid="agree-line-y")
+    ax.plot([low, high], [low, high], color=GRID, linestyle="--", linewidth=0.8,
+            scalex=False, scaley=False)
+    points, labels, chart_points = [], [], {}
+    used = []
     for row in rows:
-        v, c = row.get("mean_vendor"), row.get("mean_customer")
-        if v is None or c is None:
+        v, c, category = row.get("mean_vendor"), row.get("mean_customer"), row.get("quadrant")
+        if v is None or c is None or category not in QUADRANT_STYLE:
             continue
-        ax.scatter([c], [v], color=INK, s=22, zorder=3)
-        ax.annotate(row["label"], (c, v), xytext=(4, 3), textcoords="offset points",
-                    fontsize=7.5)
-    ax.set_xlim(low, high)
-    ax.set_ylim(low, high)
-    ax.set_xlabel("Customers' score")
+        colour, marker, _ = QUADRANT_STYLE[category]
+        ax.scatter([c], [v], color=colour, marker=marker, s=34, zorder=3,
+                   gid=f"point:{row['unit']}:{category.replace('_', '-')}")
+        points.append((c, v))
+        labels.append(row["label"])
+        chart_points[row["unit"]] = category
+        used.append(category)
+    for category, (colour, marker, name) in QUADRANT_STYLE.items():
+        if category in used:
+            ax.scatter([], [], color=colour, marker=marker, label=name)
+    if used:
+        fig.legend(loc="outside upper center", ncol=4, frameon=False, fontsize=7.5,
+                   handletextpad=0.2, columnspacing=0.8)
+    # Zoom to the data and the agree lines (never past the scale) so close marks separate.
+    values = [value for point in points for value in point] + [agree]
+    start = max(low, np.floor(min(values) * 2) / 2 - 0.5)
+    end = min(high, np.ceil(max(values) * 2) / 2 + 0.5)
+    ax.set_xlim(start, end)
+    ax.set_ylim(start, end)
+    ax.set_aspect("equal")
+    ax.set_xticks(range(int(np.ceil(start)), int(end) + 1))
+    ax.set_yticks(range(int(np.ceil(start)), int(end) + 1))
+    ax.set_xlabel(f"Customers' score (dotted line: agree, {agree} and above)")
     ax.set_ylabel("Vendor staff's prediction")
-    return _image(fig)
+    place_labels(fig, ax, points, labels)
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("unit") in chart_points:
+            groups.setdefault(chart_points[row["unit"]], []).append(row["label"].lower())
+    alt = "Scatter chart of customers' scores against vendor staff's predictions. " + " ".join(
+        f"{_plural_name(QUADRANT_STYLE[q][2], len(names))}: {', '.join(names)}."
+        for q, names in groups.items())
+    return Chart(fig, alt, chart_points)
 
 
-def heatmap(accounts: list[str], dimensions: list[str], gaps: np.ndarray) -> bytes:
+def _plural_name(name: str, count: int) -> str:
+    if count == 1:
+        return name
+    return name + ("es" if name.endswith("s") else "s")
+
+
+def heatmap(accounts: list[str], dimensions: list[str], gaps: np.ndarray) -> Chart:
     """Accounts × dimensions, coloured by gap (vendor − customer); blank where not computable."""
     height = 0.26 * max(len(accounts), 3) + 1.4
     fig, ax = plt.subplots(figsize=(7.0, height))
-    limit = max(1.0, float(np.nanmax(np.abs(gaps))) if np.isfinite(gaps).any() else 1.0)
-    image = ax.imshow(np.ma.masked_invalid(gaps), cmap="RdBu_r", vmin=-limit, vmax=limit,
+    finite = np.isfinite(gaps)
+    limit = max(1.0, float(np.nanmax(np.abs(gaps))) if finite.any() else 1.0)
+    image = ax.imshow(np.ma.masked_invalid(gaps), cmap="PuOr_r", vmin=-limit, vmax=limit,
                       aspect="auto")
     ax.set_xticks(range(len(dimensions)), dimensions, rotation=35, ha="right")
     ax.set_yticks(range(len(accounts)), accounts)
@@ -115,28 +210,42 @@ def heatmap(accounts: list[str], dimensions: list[str], gaps: np.ndarray) -> byt
                     fontsize=6.5, color="white" if abs(value) > limit * 0.6 else INK)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="Gap (vendor − customer)")
     ax.spines[:].set_visible(False)
-    return _image(fig)
+    alt = f"Heat map of the gap for {len(accounts)} accounts and {len(dimensions)} dimensions."
+    if finite.any():
+        i, j = np.unravel_index(np.nanargmax(gaps), gaps.shape)
+        alt += (f" The largest is {accounts[i]} on {dimensions[j].lower()} "
+                f"({gaps[i, j]:+.1f}); {int((gaps[finite] > 0).sum())} of {int(finite.sum())} "
+                "cells show the vendor's staff more positive than the customer.")
+    return Chart(fig, alt)
 
 
-def priority_matrix(rows: list[dict]) -> bytes:
-    """Importance against performance (both 0–1), crosshairs at the means."""
-    points = [r for r in rows
-              if r.get("importance") is not None and r.get("performance") is not None]
-    fig, ax = plt.subplots(figsize=(5.0, 3.6))
+def priority_matrix(rows: list[dict]) -> Chart:
+    """Importance against performance (both 0–1), crosshairs at the means the analysis used."""
+    points = [r for r in rows if r.get("importance") is not None
+              and r.get("performance") is not None]
+    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    xy, labels = [], []
     if points:
         i_mean = float(np.mean([p["importance"] for p in points]))
         p_mean = float(np.mean([p["performance"] for p in points]))
         ax.axvline(p_mean, color=GRID)
         ax.axhline(i_mean, color=GRID)
         for p in points:
-            ax.scatter([p["performance"]], [p["importance"]], color=VENDOR if p.get(
-                "quadrant") == CONCENTRATE_HERE else INK, s=22)
-            ax.annotate(p["label"], (p["performance"], p["importance"]), xytext=(4, 3),
-                        textcoords="offset points", fontsize=7.5)
+            focus = p.get("quadrant") == codes.CONCENTRATE_HERE
+            ax.scatter([p["performance"]], [p["importance"]], s=26, zorder=3,
+                       color=CONCENTRATE if focus else INK, marker="v" if focus else "o")
+            xy.append((p["performance"], p["importance"]))
+            labels.append(p["label"])
         ax.text(0.02, 0.98, "Concentrate here", transform=ax.transAxes, va="top",
-                color=VENDOR)
+                color=CONCENTRATE)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("Performance (customers, 0–1)")
     ax.set_ylabel("Importance (0–1)")
-    return _image(fig)
+    place_labels(fig, ax, xy, labels)
+    focus = [p["label"].lower() for p in points if p.get("quadrant") == codes.CONCENTRATE_HERE]
+    alt = ("Importance against performance for each dimension. " +
+           (f"Concentrate here (important, performing below average): {', '.join(focus)}."
+            if focus else "No dimension is both above-average in importance and below-average "
+                          "in performance."))
+    return Chart(fig, alt)

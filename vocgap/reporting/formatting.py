@@ -14,13 +14,25 @@ def num(value, digits: int = 2, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
+NBSP = "\u00a0"
+
+
 def pvalue(value) -> str:
-    """APA style: p = .015, p < .001; a dash when no p-value may be shown."""
+    """APA style: p = .015, p < .001; a dash when no p-value may be shown.
+
+    The spaces are non-breaking so that a line never ends between "p =" and its number.
+    """
     if value is None:
         return DASH
     if value < 0.001:
-        return "p < .001"
-    return "p = " + f"{value:.3f}".lstrip("0")
+        return f"p{NBSP}<{NBSP}.001"
+    return f"p{NBSP}={NBSP}" + f"{value:.3f}".lstrip("0")
+
+
+def plural(count, singular: str, many: str | None = None) -> str:
+    """'1 contact', '2 contacts', '0 contacts': the count and the right form, never 'contact(s)'."""
+    word = singular if count == 1 else (many or singular + "s")
+    return f"{count}{NBSP}{word}"
 
 
 def pct(value, digits: int = 0) -> str:
@@ -49,4 +61,4 @@ def text_direction(text: str) -> str:
 from .wording import FILTERS as WORDING  # noqa: E402  (codes in words, same filters)
 
 FILTERS = {"num": num, "pvalue": pvalue, "pct": pct, "label": label,
-           "text_direction": text_direction, **WORDING}
+           "text_direction": text_direction, "plural": plural, **WORDING}

@@ -9,8 +9,9 @@ from ..analysis.codes import (
     INSUFFICIENT_DATA,
     SUPPORTED,
 )
-
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
+from .findings import STAGE_NAMES as STAGES
+from .findings import an
+from .formatting import plural
 
 # What to do when the vendor overrates a dimension (a blind spot), per dimension.
 BLIND_SPOT_ADVICE = {
@@ -38,14 +39,12 @@ BLIND_SPOT_ADVICE = {
 }
 
 
-def _a(stage: str) -> str:
-    """'an interconnected', 'a basic'."""
-    word = stage.lower()
-    return ("an " if word[0] in "aeiou" else "a ") + word
+def _signed(value: float) -> str:
+    return f"{round(value):+d}".replace("-", "−")
 
 
 def _blind_spot(dim: dict) -> dict:
-    certainty = "" if dim.get("support") == SUPPORTED else " (indicative: the sample is small)"
+    certainty = "" if dim.get("support") == SUPPORTED else " (indicative: few answers)"
     return {"title": f"Blind spot: {dim['label'].lower()}{certainty}",
             "text": BLIND_SPOT_ADVICE[dim["unit"]], "source": dim["label"]}
 
@@ -59,13 +58,15 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
                          "Follow up with the customer contacts and account team who have not "
                          "answered, starting with the buyers.", "source": "Methods"}]
     sup = account.get("superior_experience") or {}
-    if sup.get("share_vendor") is not None and sup.get("share_customer") is not None and (
+    if all(sup.get(k) is not None for k in ("share_vendor", "share_customer", "x_vendor",
+                                             "x_customer")) and (
         sup["share_vendor"] - sup["share_customer"] >= 0.3
     ):
         out.append({"title": "Close the delivery gap",
-                    "text": f"{round(100 * sup['share_vendor'])}% of your staff believe you "
-                            "deliver a superior experience; "
-                            f"{round(100 * sup['share_customer'])}% of the customer's people "
+                    "text": f"{sup['x_vendor']:.0f} of {sup['n_vendor']} of your staff "
+                            f"({round(100 * sup['share_vendor'])}%) believe you deliver a "
+                            f"superior experience; {sup['x_customer']:.0f} of {sup['n_customer']} "
+                            f"of the customer's people ({round(100 * sup['share_customer'])}%) "
                             "agree. Treat the customer's view as the measure of the experience.",
                     "source": "Bain & Company's delivery gap"})
     stage = account.get("stage") or {}
@@ -73,8 +74,8 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
     if stage.get("gap") and stage["gap"] > 0 and "customer" in sides and "vendor" in sides:
         seen, believed = STAGES[sides["customer"]["median"]], STAGES[sides["vendor"]["median"]]
         out.append({"title": "Agree where the relationship really is",
-                    "text": f"The customer sees {_a(seen)} relationship where your team "
-                            f"sees {_a(believed)} one. Manage expectations before "
+                    "text": f"The customer sees {an(seen)} relationship where your team "
+                            f"sees {an(believed)} one. Manage expectations before "
                             "expanding scope, and plan the next stage together.",
                     "source": "relationship stages"})
     ranked = sorted((d for d in account.get("dimensions", []) if d.get("quadrant")),
@@ -84,9 +85,11 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
     out.extend(blind[:3])
     misread = [p for p in account.get("power_map", []) if p.get("misread_champion")]
     if misread:
+        counted = "counts as a champion says" if len(misread) == 1 else \
+            "counts as champions say"
         out.append({"title": "Re-map who drives change",
-                    "text": f"{len(misread)} contact(s) your team counts as champions describe "
-                            "themselves as resisting your offering. Check your access to real "
+                    "text": f"{plural(len(misread), 'contact')} your team {counted} they "
+                            "resist your offering. Check your access to real "
                             "champions and understand the blockers' legitimate concerns.",
                     "source": "relationship composition (power)"})
     coverage = account.get("coverage") or {}
@@ -106,9 +109,11 @@ def recommendations(account: dict, min_group: int) -> list[dict]:
         gap = nps["vendor"]["nps"] - nps["customer"]["nps"]
         if gap >= 30:
             out.append({"title": "Recalibrate the recommend forecast",
-                        "text": f"Your team predicts a recommend score {round(gap)} points "
-                                "higher than the customer gives. Use the customer's own score "
-                                "in account planning.", "source": "likelihood to recommend"})
+                        "text": f"Your team predicts a Net Promoter Score of "
+                                f"{_signed(nps['vendor']['nps'])}; the customer's own is "
+                                f"{_signed(nps['customer']['nps'])}, on a scale from −100 to "
+                                "+100. Use the customer's own score in account planning.",
+                        "source": "likelihood to recommend"})
     out.extend(blind[3:])
     withheld = [d for d in account.get("dimensions", []) if d.get("test_note") == BELOW_MIN_GROUP]
     if not out and withheld:

@@ -12,15 +12,17 @@ from datetime import date
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
+from ..analysis import codes
 from ..paths import TEMPLATES_DIR
-from . import charts
+from . import charts, findings
+from . import portfolio_summary as summary
 from .fetcher import SCHEME, PackagedFetcher
 from .formatting import FILTERS
 from .recommendations import recommendations
 
 RENDER_SECONDS = 60
-STAGES = ("Exploratory", "Basic", "Collaborative", "Interconnected")
 
 
 class RenderTimeout(RuntimeError):
@@ -54,65 +56,101 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "account"
 
 
-def account_context(meta: dict, account: dict) -> dict:
+def figure(chart: charts.Chart, fmt: str = "png") -> dict:
+    """A chart ready for a template: a PNG data URI for PDFs or inline SVG for web pages."""
+    try:
+        if fmt == "svg":
+            return {"svg": Markup(chart.svg()), "alt": chart.alt, "points": chart.points}
+        return {"src": data_uri(chart.png()), "alt": chart.alt, "points": chart.points}
+    finally:
+        chart.close()
+
+
+def account_figures(meta: dict, account: dict, fmt: str = "png") -> dict:
+    """The account's charts; each point's category and every line come from the analysis."""
+    lines = findings.thresholds(account)
     dims = [d for d in account.get("dimensions", []) if d.get("mean_vendor") is not None
             or d.get("mean_customer") is not None]
-    # The instrument's dimension scale, as the analysis reports it (1–5 for the default one).
-    low, high = next(((d["scale_low"], d["scale_high"]) for d in account.get("dimensions", [])
-                      if d.get("scale_low") is not None), (1, 5))
-    agree_min = (low + high) // 2 + 1
     figures = {}
-    if dims:
-        figures["dumbbell"] = data_uri(charts.dumbbell(dims, low, high))
-        if any(d.get("gap") is not None for d in dims):
-            figures["quadrant"] = data_uri(charts.quadrant(dims, agree_min, low, high))
-    priorities = [dict(p, label=_dimension_name(account, p["unit"]))
-                  for p in account.get("priorities", [])]
-    if any(p.get("importance") is not None for p in priorities):
-        figures["priorities"] = data_uri(charts.priority_matrix(priorities))
-    return {"meta": meta, "account": account, "figures": figures, "priorities": priorities,
-            "recommendations": recommendations(account, meta.get("min_group", 3)),
-            "headline": _headline(account), "stages": STAGES, "today": date.today(),
-            "scale": (low, high),
-            "asset": SCHEME + "/"}
+    if dims and not account.get("confidential"):
+        figures["dumbbell"] = figure(charts.dumbbell(dims, lines.low, lines.high,
+                                                     meta["vendor"], account["account"]), fmt)
+        if findings.compared(account):
+            figures["quadrant"] = figure(charts.quadrant(dims, lines.agree, lines.low,
+                                                         lines.high), fmt)
+    priorities = findings.priority_rows(account)
+    if any(p["importance"] is not None for p in priorities):
+        figures["priorities"] = figure(charts.priority_matrix(priorities), fmt)
+    return figures
 
 
-def _dimension_name(account: dict, unit: str) -> str:
-    return next((d["label"] for d in account.get("dimensions", []) if d["unit"] == unit), unit)
-
-
-def _headline(account: dict) -> dict:
-    """The three numbers that matter, in words."""
-    dims = [d for d in account.get("dimensions", []) if d.get("gap") is not None]
-    widest = max(dims, key=lambda d: d["gap"]) if dims else None
+def account_summary(meta: dict, account: dict) -> dict:
+    """Page 2 in words: the three numbers with their counts, how far apart and how sure."""
+    groups = findings.quadrant_groups(account)
     sides = (account.get("stage") or {}).get("sides") or {}
-    return {"superior": account.get("superior_experience"), "widest": widest,
-            "mean_gap": float(np.mean([d["gap"] for d in dims])) if dims else None,
+    untested = findings.untested(account)
+    return {"status": findings.status_phrase(account),
+            "respondents": findings.respondents_phrase(account, meta["vendor"]),
+            "compared": bool(findings.compared(account)),
+            "dimensions": findings.compared(account),
+            "superior": findings.superior_counts(account),
+            "widest": findings.widest(account),
             "stage_customer": sides.get("customer", {}).get("median"),
-            "stage_vendor": sides.get("vendor", {}).get("median")}
+            "stage_vendor": sides.get("vendor", {}).get("median"),
+            "direction": findings.direction_sentence(account, meta["vendor"]),
+            "certainty": findings.certainty_sentence(account),
+            "blind": ", ".join(d["label"].lower() for d in groups[codes.BLIND_SPOT]),
+            "hidden": ", ".join(d["label"].lower() for d in groups[codes.HIDDEN_STRENGTH]),
+            "untested": ", ".join(d["label"] for d in untested)}
 
 
-def portfolio_context(meta: dict, data: dict) -> dict:
-    accounts = [a["account"] for a in data["accounts"]]
-    dims = [d["unit"] for d in data["portfolio"]["dimensions"]]
+def account_context(meta: dict, account: dict, fmt: str = "png") -> dict:
+    lines = findings.thresholds(account)
+    return {"meta": meta, "account": account, "figures": account_figures(meta, account, fmt),
+            "priorities": findings.priority_rows(account),
+            "recommendations": recommendations(account, meta.get("min_group", 3)),
+            "summary": account_summary(meta, account), "thresholds": lines,
+            "today": date.today(), "scale": (lines.low, lines.high), "asset": SCHEME + "/"}
+
+
+def dimension_names(data: dict) -> dict[str, str]:
     names = {}
     for account in data["accounts"]:
         for d in account.get("dimensions", []):
             names[d["unit"]] = d["label"]
-    figures = {}
-    ranked = [r["account"] for r in data["portfolio"]["ranking"]]
-    ranked += [a for a in accounts if a not in ranked]
-    if dims and ranked:
-        grid = np.full((len(ranked), len(dims)), np.nan)
-        by_name = {a["account"]: a for a in data["accounts"]}
-        for i, name in enumerate(ranked):
-            for d in by_name[name].get("dimensions", []):
-                if d["unit"] in dims and d.get("gap") is not None:
-                    grid[i, dims.index(d["unit"])] = d["gap"]
-        figures["heatmap"] = data_uri(charts.heatmap(ranked, [names.get(d, d) for d in dims],
-                                                     grid))
-    return {"meta": meta, "data": data, "figures": figures, "names": names,
-            "stages": STAGES, "today": date.today(), "asset": SCHEME + "/"}
+    return names
+
+
+def portfolio_figures(data: dict, fmt: str = "png") -> dict:
+    """The accounts × dimensions heat map, ranked accounts first; withheld accounts left out."""
+    names = dimension_names(data)
+    dims = [d["unit"] for d in data["portfolio"]["dimensions"]]
+    ranked = [r["account"] for r in summary.ranking(data)]
+    if not dims or not ranked:
+        return {}
+    grid = np.full((len(ranked), len(dims)), np.nan)
+    by_name = {a["account"]: a for a in data["accounts"]}
+    for i, name in enumerate(ranked):
+        for d in by_name[name].get("dimensions", []):
+            if d["unit"] in dims and d.get("gap") is not None:
+                grid[i, dims.index(d["unit"])] = d["gap"]
+    return {"heatmap": figure(charts.heatmap(ranked, [names.get(d, d) for d in dims], grid),
+                              fmt)}
+
+
+def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
+    names = dimension_names(data)
+    portfolio = data["portfolio"]
+    return {"meta": meta, "data": data, "figures": portfolio_figures(data, fmt), "names": names,
+            "bain": summary.bain_counts(portfolio),
+            "blind_spots": summary.recurring_blind_spots(data),
+            "stage_gaps": summary.stage_disagreements(data),
+            "actions": summary.first_actions(data, meta["vendor"]),
+            "unranked": summary.unranked(data), "ranking": summary.ranking(data),
+            "trend": summary.trend_rows(portfolio, names),
+            "withheld": [a for a in data["accounts"] if a.get("confidential")],
+            "stages": findings.STAGE_NAMES,
+            "today": date.today(), "asset": SCHEME + "/"}
 
 
 def render_html(template: str, context: dict, asset_base: str | None = None) -> str:
@@ -140,21 +178,49 @@ def time_limit(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged, with document language and title: accessible PDFs
+STYLESHEET = "print.css"
+_STYLE: tuple | None = None
+
+
+def print_style() -> tuple:
+    """(parsed print stylesheet, font configuration), built once per process: fonts and CSS do
+    not change between reports, and parsing them was a large share of each render."""
+    global _STYLE
+    if _STYLE is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        css = CSS(url=SCHEME + "/" + STYLESHEET, url_fetcher=PackagedFetcher(),
+                  font_config=fonts)
+        _STYLE = (css, fonts)
+    return _STYLE
+
+
 def html_to_pdf(html: str, fetcher: PackagedFetcher | None = None,
                 seconds: int = RENDER_SECONDS) -> bytes:
-    """PDF bytes; only packaged assets and inline data can be loaded while rendering."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
+    """Tagged PDF bytes; only packaged assets and inline data can be loaded while rendering.
 
+    Report HTML made for PDFs leaves the stylesheet out (``asset=None``); the parsed one is
+    supplied here."""
+    from weasyprint import HTML
+
+    css, fonts = print_style()
     fetcher = fetcher or PackagedFetcher()
     with time_limit(seconds):
         document = HTML(string=html, base_url=SCHEME + "/", url_fetcher=fetcher)
-        return document.write_pdf(font_config=FontConfiguration())
+        return document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+
+
+def pdf_html(template: str, context: dict) -> str:
+    """Report HTML for WeasyPrint: charts as PNG, the stylesheet supplied by ``html_to_pdf``."""
+    return render_html(template, dict(context, asset=None))
 
 
 def account_pdf(meta: dict, account: dict) -> bytes:
-    return html_to_pdf(render_html("report/account.html", account_context(meta, account)))
+    return html_to_pdf(pdf_html("report/account.html", account_context(meta, account)))
 
 
 def portfolio_pdf(meta: dict, data: dict) -> bytes:
-    return html_to_pdf(render_html("report/portfolio.html", portfolio_context(meta, data)))
+    return html_to_pdf(pdf_html("report/portfolio.html", portfolio_context(meta, data)))

@@ -16,7 +16,8 @@ class ReportWorker(Worker):
         import weasyprint  # noqa: F401
 
         from . import batch, charts  # noqa: F401
-        from .render import _env
+        from .render import _env, print_style
 
         _env()
+        print_style()
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from ...collection.fingerprint import analysis_fingerprint
 from ...collection.progress import participant_statuses, status_counts, study_progress, totals
 from ...extensions import db
 from ...models import Participant, Study
+from ...reporting.render import account_figures, portfolio_figures
 from . import bp, study_view
 from .people import study_account
 
@@ -59,7 +60,8 @@ def analysis(study: Study):
     return render_template("consultant/analysis.html", study=study, data=data, edition=edition,
                            account_ids=ids, wave=wave,
                            progress_totals=totals(study_progress(study, wave)),
-                           counts=status_counts(participant_statuses(study, wave)))
+                           counts=status_counts(participant_statuses(study, wave)),
+                           figures=portfolio_figures(data, fmt="svg"))
 
 
 def contact_names(study: Study, edition: str) -> dict[int, str]:
@@ -76,6 +78,8 @@ def account_analysis(study: Study, account_id: int):
     edition = requested_edition()
     data = study_analysis(study, edition)
     found = account_result(study, data, account_id)
+    meta = {"vendor": study.vendor.name, "account": found["account"]}
     return render_template("consultant/account_analysis.html", study=study, data=data,
                            account=found, account_id=account_id, edition=edition,
-                           wave=study.current_wave, contacts=contact_names(study, edition))
+                           wave=study.current_wave, contacts=contact_names(study, edition),
+                           figures=account_figures(meta, found, fmt="svg"))

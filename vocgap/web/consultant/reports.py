@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 import uuid
-import zipfile
 from pathlib import Path
 
 from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import login_required
 
 from ...models import Study
-from ...reporting.batch import Job, plan_jobs, render_isolated, run_batch
+from ...reporting import local_batch
+from ...reporting.batch import Job, plan_jobs, render_isolated
 from ...reporting.fetcher import ASSETS
 from ...reporting.render import account_context, portfolio_context, render_html, slug
 from ...reporting.study_reports import report_meta
@@ -28,8 +27,12 @@ BATCH_ID = re.compile(r"^[0-9a-f]{12}$")
 @study_view
 def reports(study: Study):
     edition = requested_edition()
+    data = study_analysis(study, edition)
+    results = {a["account"]: a for a in data["accounts"]}
+    rows = [(account, results[account.name]) for account in study.accounts
+            if account.name in results]
     return render_template("consultant/reports.html", study=study, edition=edition,
-                           accounts=study.accounts, data=study_analysis(study, edition),
+                           rows=rows, data=data,
                            queue=bool(current_app.config.get("QUEUE_URL")), action=ActionForm())
 
 
@@ -41,7 +44,7 @@ def account_report(study: Study, account_id: int, fmt: str):
     account = account_result(study, data, account_id)
     meta = report_meta(study, study.current_wave, edition)
     if fmt == "html":
-        context = account_context(meta, account)
+        context = account_context(meta, account, fmt="svg")
         return render_html("report/account.html", context,
                            asset_base=url_for("consultant.report_asset", filename=""))
     pdf = render_isolated(Job("account", account["account"], meta, account, ""))
@@ -56,31 +59,11 @@ def portfolio_report(study: Study, fmt: str):
     data = study_analysis(study, edition)
     meta = report_meta(study, study.current_wave, edition)
     if fmt == "html":
-        return render_html("report/portfolio.html", portfolio_context(meta, data),
+        return render_html("report/portfolio.html", portfolio_context(meta, data, fmt="svg"),
                            asset_base=url_for("consultant.report_asset", filename=""))
     pdf = render_isolated(Job("portfolio", "portfolio", meta, data, ""))
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{study.short_name}-portfolio-{edition}.pdf")
-
-
-@bp.get("/studies/<int:study_id>/reports/all.zip")
-@study_view
-def all_reports(study: Study):
-    edition = requested_edition()
-    data = study_analysis(study, edition)
-    meta = report_meta(study, study.current_wave, edition)
-    with tempfile.TemporaryDirectory() as folder:
-        result = run_batch(plan_jobs(data, meta, folder))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in result.written:
-                archive.write(path, Path(path).name)
-            if result.failed:
-                archive.writestr("FAILED.txt", "\n".join(f"{name}: {why}"
-                                                         for name, why in result.failed))
-    buffer.seek(0)
-    return send_file(buffer, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{study.short_name}-w{meta['wave']}-{edition}-reports.zip")
 
 
 def _batch_folder(study: Study, batch: str) -> Path:
@@ -90,50 +73,65 @@ def _batch_folder(study: Study, batch: str) -> Path:
 @bp.post("/studies/<int:study_id>/reports/batches")
 @study_view
 def queue_batch(study: Study):
-    """Hand every report of the study to the queue workers (needs VOCGAP_QUEUE_URL)."""
-    from ...reporting import queue
-
-    url = current_app.config.get("QUEUE_URL")
-    if not url or not ActionForm().validate_on_submit():
+    """Start every report of the study as one batch: on the report queue when
+    VOCGAP_QUEUE_URL is set, otherwise on a process pool beside the web app."""
+    if not ActionForm().validate_on_submit():
         abort(400)
     edition = requested_edition()
     data = study_analysis(study, edition)
     meta = report_meta(study, study.current_wave, edition)
     batch = uuid.uuid4().hex[:12]
-    jobs = plan_jobs(data, meta, _batch_folder(study, batch))
-    queue.enqueue(jobs, url, batch=batch, owner=str(study.id))
+    folder = _batch_folder(study, batch)
+    jobs = plan_jobs(data, meta, folder)
+    url = current_app.config.get("QUEUE_URL")
+    if url:
+        from ...reporting import queue
+
+        queue.enqueue(jobs, url, batch=batch, owner=str(study.id))
+    else:
+        local_batch.start(jobs, folder, owner=str(study.id))
     return redirect(url_for("consultant.batch", study_id=study.id, batch=batch))
 
 
-def _own_batch(study: Study, batch: str) -> str:
+def _batch_state(study: Study, batch: str):
+    """The batch's progress, read from its folder or the queue; 404 unless it is this study's."""
+    if not BATCH_ID.match(batch):
+        abort(404)
+    folder = _batch_folder(study, batch)
+    if local_batch.is_local(folder):
+        state = local_batch.status(folder)
+        if state.owner != str(study.id):
+            abort(404)
+        return state
+    url = current_app.config.get("QUEUE_URL")
     from ...reporting import queue
 
-    url = current_app.config.get("QUEUE_URL")
-    if not url or not BATCH_ID.match(batch) or queue.owner(batch, url) != str(study.id):
+    if not url or queue.owner(batch, url) != str(study.id):
         abort(404)
-    return url
+    return queue.status(batch, url)
 
 
 @bp.get("/studies/<int:study_id>/reports/batches/<batch>")
 @study_view
 def batch(study: Study, batch: str):
-    from ...reporting import queue
-
-    state = queue.status(batch, _own_batch(study, batch))
+    state = _batch_state(study, batch)
     files = [Path(p).name for p in state.finished]
     return render_template("consultant/batch.html", study=study, batch=batch, state=state,
-                           files=files)
+                           files=files, archive=getattr(state, "archive", None))
 
 
 @bp.get("/studies/<int:study_id>/reports/batches/<batch>/<name>")
 @study_view
 def batch_file(study: Study, batch: str, name: str):
-    _own_batch(study, batch)
+    """A finished PDF or the batch's ZIP; only files the batch already wrote."""
+    _batch_state(study, batch)
     folder = _batch_folder(study, batch).resolve()
     path = (folder / name).resolve()
-    if path.parent != folder or path.suffix != ".pdf" or not path.is_file():
+    if path.parent != folder or path.suffix not in (".pdf", ".zip") or not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True)
+    kind = "application/zip" if path.suffix == ".zip" else "application/pdf"
+    download = f"{study.short_name}-{batch}-reports.zip" if path.suffix == ".zip" else None
+    return send_file(path, mimetype=kind, as_attachment=True, download_name=download)
 
 
 @bp.get("/report-assets/<path:filename>")
