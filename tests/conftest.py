@@ -69,6 +69,17 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def steady_rate_limit_clock(monkeypatch):
+    """Rate-limit windows are cut from the clock: hold it one second into the current hour, so
+    a test's burst never straddles a minute boundary and finds its counters reset."""
+    import math
+    import time
+
+    held = math.floor(time.time() / 3600) * 3600 + 1
+    monkeypatch.setattr("vocgap.web.throttle._now", lambda: held)
+
+
 @pytest.fixture
 def app_config(tmp_path):
     return {

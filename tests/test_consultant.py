@@ -52,8 +52,11 @@ def test_wrong_password_is_refused_without_saying_which_part(auth, client, mine)
 
 
 def test_login_is_rate_limited(auth, client, mine):
+    """Failed sign-ins are limited per account and per address (10 a minute each)."""
     codes = [auth.attempt(client, password=f"wrong {i}").status_code for i in range(11)]
     assert codes[:10] == [422] * 10 and codes[10] == 429
+    # The address is spent too: another account from it is refused as well.
+    assert auth.attempt(client, email="nobody@test.example").status_code == 429
 
 
 def test_session_cookie_flags(auth, client, mine):

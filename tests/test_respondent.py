@@ -245,9 +245,12 @@ def test_review_submit_and_change_answers(client, setup):
                          data={"csrf_token": csrf_from(html)})
     assert submit.status_code == 302 and submit.headers["Location"].endswith("/thanks")
     thanks = client.get(submit.headers["Location"]).get_data(as_text=True)
-    assert "Thank you" in thanks and "Review or change my answers" in thanks
+    assert "Thank you" in thanks and "open the private link" in thanks
     (resp,) = responses()
     assert resp.status == "submitted"
+    open_survey(client, setup["ctoken"])  # changing answers comes back through the link
+    thanks = client.get(submit.headers["Location"]).get_data(as_text=True)
+    assert "Review or change my answers" in thanks
     change = post_page(client, page_url(setup["globex"], 2),
                        {"trust_right_thing": "1", "trust_promises": "1", "trust_guarded": "1"})
     assert change.status_code == 302

@@ -37,6 +37,7 @@ def test_submitting_again_keeps_the_first_submission(app, client, instrument):
     submitted_at = response.submitted_at
     assert response.status == "submitted" and submitted_at is not None
     time.sleep(0.05)  # any re-submission would now carry a later time
+    open_survey(client, token)  # submitting ended the session: changes come through the link
     changed = post_page(client, f"/survey/a/{account.id}/p/2", {
         "trust_right_thing": "1", "trust_promises": "1", "trust_guarded": "1"})
     assert changed.status_code == 302

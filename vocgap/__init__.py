@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask app: configuration, extensions, blueprints and CLI. No queries run here."""
     from . import config
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, login_manager, migrate
     from .paths import MIGRATIONS_DIR, TEMPLATES_DIR
 
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES_DIR))
@@ -20,7 +20,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
 
     from . import models  # noqa: F401  (register tables for migrations)
     from .reporting import queue

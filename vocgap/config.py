@@ -42,9 +42,10 @@ def defaults(app: Flask) -> dict:
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
         "PERMANENT_SESSION_LIFETIME": 3600 * 24 * 45,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": "memory://",
         "QUEUE_URL": "",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
+        "RATE_LIMIT_URL": "",  # Redis for the counters; default: QUEUE_URL, else the database
+        "TRUSTED_PROXIES": 0,  # how many proxies in front of vocgap set X-Forwarded-For/-Proto
     }
 
 
@@ -70,6 +71,7 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     uri = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    check_proxies(app.config)
     if uri.startswith("postgresql"):
         # One pool per worker process, sized for its threads (gunicorn.conf.py).
         threads = int(os.environ.get("VOCGAP_THREADS", "8"))
@@ -100,3 +102,15 @@ def check_production(config) -> None:
         problems.append("VOCGAP_PUBLIC_BASE_URL must be the https:// address respondents use")
     if problems:
         raise UnsafeConfigError("refusing to start in production mode: " + "; ".join(problems))
+
+
+def check_proxies(config) -> None:
+    """``VOCGAP_TRUSTED_PROXIES`` must be a count: trusting a header nobody sets lets clients
+    choose their own address, and so dodge every per-address limit."""
+    value = config.get("TRUSTED_PROXIES", 0)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"VOCGAP_TRUSTED_PROXIES must be the number of proxies in front of "
+                         f"vocgap (0, 1, 2 …), not {value!r}")
+    config["TRUSTED_PROXIES"] = value

@@ -4,6 +4,7 @@ from .base import utcnow
 from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
 from .study import Account, Study, StudyMember, User, Vendor, Wave
+from .throttle import RateCounter
 
 __all__ = [
     "Account",
@@ -12,6 +13,7 @@ __all__ = [
     "LinkVisit",
     "Participant",
     "PowerMapRating",
+    "RateCounter",
     "Response",
     "Study",
     "StudyMember",

@@ -21,6 +21,8 @@ class User(UserMixin, db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True, index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    # Part of every session's user id: raising it ends all of the user's sessions everywhere.
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     memberships: so.Mapped[list[StudyMember]] = so.relationship(
@@ -28,7 +30,17 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
+        """A new password also signs the user out of every existing session."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued to this user so far (checked per request)."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """What the session stores: the id and the session version, so old cookies stop working."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -52,7 +64,8 @@ class Study(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     vendor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("vendor.id"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
-    short_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, index=True)
+    # Unique among each consultant's studies (web/consultant/studies.py), not globally.
+    short_name: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     instrument_id: so.Mapped[str] = so.mapped_column(sa.String(64))
     min_group: so.Mapped[int] = so.mapped_column(default=3)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import resource
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .processes import render_pool
 from .render import account_pdf, portfolio_pdf, slug
 
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
@@ -82,7 +85,7 @@ def run_batch(jobs: list[Job], workers: int | None = None,
     result = BatchResult()
     per_round = workers * RENDERS_PER_WORKER
     for start in range(0, len(jobs), per_round):
-        with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory) as pool:
+        with render_pool(workers, _limit_memory) as pool:
             futures = {pool.submit(run_job, job): job for job in jobs[start:start + per_round]}
             for future in as_completed(futures):
                 job = futures[future]
@@ -106,15 +109,26 @@ class IsolatedRenderer:
     def __init__(self):
         self.pool: ProcessPoolExecutor | None = None
         self.renders = 0
+        self.lock = threading.Lock()
 
     def __call__(self, job: Job, timeout: float = 120) -> bytes:
-        if self.pool is None or self.renders >= RENDERS_PER_WORKER:
-            if self.pool is not None:
-                self.pool.shutdown(wait=False)
-            self.pool = ProcessPoolExecutor(max_workers=1, initializer=_limit_memory)
-            self.renders = 0
-        self.renders += 1
-        return self.pool.submit(render_job, job).result(timeout=timeout)
+        pool = self._pool()
+        try:
+            return pool.submit(render_job, job).result(timeout=timeout)
+        except BrokenProcessPool:
+            # The render process died (memory bound, or killed): one retry in a fresh process.
+            return self._pool(broken=pool).submit(render_job, job).result(timeout=timeout)
+
+    def _pool(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+        """The current pool, replaced when worn out or broken (threads share one renderer)."""
+        with self.lock:
+            if self.pool is None or self.pool is broken or self.renders >= RENDERS_PER_WORKER:
+                if self.pool is not None:
+                    self.pool.shutdown(wait=False)
+                self.pool = render_pool(1, _limit_memory)
+                self.renders = 0
+            self.renders += 1
+            return self.pool
 
 
 render_isolated = IsolatedRenderer()

@@ -25,7 +25,14 @@
     if (!dirty) { return; }
     dirty = false;
     fetch(target, { method: "POST", body: payload(), credentials: "same-origin" })
-      .then(function (r) { if (status) { status.textContent = r.ok || r.status === 422 ? "Answers saved" : ""; } })
+      .then(function (r) {
+        if (!status) { return; }
+        if (r.ok || r.status === 422) { status.textContent = "Answers saved"; return; }
+        // The survey closed or was submitted elsewhere: say so rather than pretend to save.
+        status.textContent = r.status === 409
+          ? "Already submitted: to change your answers, open the link from your invitation again."
+          : r.status === 404 ? "The survey is no longer open, so answers cannot be saved." : "";
+      })
       .catch(function () { dirty = true; });
   }
   form.addEventListener("change", function () {

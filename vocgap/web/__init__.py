@@ -10,9 +10,10 @@ from .security import init_security
 def init_app(app: Flask) -> None:
     from ..instruments import STAGES
     from ..reporting.formatting import FILTERS
-    from . import auth, consultant, errors, observability, public, respondent
+    from . import auth, consultant, errors, observability, public, respondent, respondent_session
 
     init_security(app)
+    app.session_interface = respondent_session.SurveySessionInterface()
     observability.init_app(app)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["STAGES"] = STAGES

@@ -1,4 +1,5 @@
-"""Plain error pages that say what went wrong and what to do; never a stack trace."""
+"""Plain error pages that say what went wrong and what to do (JSON for JSON callers); never a
+stack trace."""
 
 from __future__ import annotations
 
@@ -34,10 +35,32 @@ def describe(exc: HTTPException) -> tuple[str, str]:
     return title, advice
 
 
+def wants_json() -> bool:
+    """Script requests (``fetch``/``sendBeacon`` say ``Sec-Fetch-Dest: empty``), autosave
+    (``action=autosave``) and clients asking for JSON; a page never gets JSON by accident."""
+    if request.headers.get("Sec-Fetch-Dest") == "empty":
+        return True
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    ):
+        return True
+    if request.method != "POST":
+        return False
+    try:
+        return request.form.get("action") == "autosave"
+    except HTTPException:  # e.g. a body over the size limit cannot be parsed
+        return False
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        code = exc.code or 500
+        # Keep headers such as Retry-After; the body is ours.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         title, advice = describe(exc)
+        if wants_json():
+            return {"error": title, "message": advice, "status": code}, code, headers
         consultant = request.path.startswith("/consultant")
         return render_template("error.html", error=exc, title=title, advice=advice,
-                               consultant=consultant), exc.code or 500
+                               consultant=consultant), code, headers

@@ -12,6 +12,7 @@ from flask import Flask, g, request
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 TOKEN_PATH = re.compile(r"^/s/.*")
+TOKEN_IN_TEXT = re.compile(r"/s/[^\s\"'?#]+")
 access_log = logging.getLogger("vocgap.access")
 
 
@@ -28,7 +29,25 @@ def safe_path(path: str) -> str:
     return "/s/<token>" if TOKEN_PATH.match(path) else path
 
 
+class TokenMask(logging.Filter):
+    """Replace private survey tokens in any log line (the development server logs raw request
+    lines such as ``"GET /s/<token> HTTP/1.1" 302``) with ``/s/<token>``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = TOKEN_IN_TEXT.sub("/s/<token>", message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def mask_tokens(logger: logging.Logger) -> None:
+    if not any(isinstance(f, TokenMask) for f in logger.filters):
+        logger.addFilter(TokenMask())
+
+
 def init_app(app: Flask) -> None:
+    mask_tokens(logging.getLogger("werkzeug"))  # `flask run`, `vocgap run` and `make demo`
     if app.config.get("LOG_JSON", app.config.get("ENV") == "production") and not (
         access_log.handlers
     ):

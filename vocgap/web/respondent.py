@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_wtf import FlaskForm
@@ -25,15 +25,14 @@ from ..collection.survey import (
     stored_form_data,
 )
 from ..collection.tokens import TOKEN_PATTERN, hash_token
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
 from ..models import Account, Participant, Response
+from . import respondent_session, throttle
+from .errors import wants_json
 
 bp = Blueprint("survey", __name__)
 # The page forms validate their own CSRF token so that an expired one re-renders the answers.
 csrf.exempt(bp)
-
-SESSION_KEY = "respondent"
-MISS_LIMIT = "10 per minute; 60 per hour"
 
 
 class _SubmitForm(FlaskForm):
@@ -51,13 +50,32 @@ class SurveyClosed(Exception):
         self.person = person
 
 
+class Submitted(Exception):
+    """This browser submitted the account's survey: its answers come back only by the link."""
+
+    def __init__(self, account_id: int):
+        super().__init__(account_id)
+        self.account_id = account_id
+
+
 @bp.errorhandler(NotAvailable)
 def _not_available(_exc):
+    if wants_json():
+        return {"saved": False, "reason": "unavailable"}, 404
     return render_template("respondent/unavailable.html"), 404
+
+
+@bp.errorhandler(Submitted)
+def _submitted(exc: Submitted):
+    if wants_json():
+        return {"saved": False, "reason": "submitted"}, 409
+    return redirect(url_for("survey.thanks", account_id=exc.account_id))
 
 
 @bp.errorhandler(SurveyClosed)
 def _survey_closed(exc: SurveyClosed):
+    if wants_json():
+        return {"saved": False, "reason": "closed"}, 404
     person = exc.person
     wave = person.study.current_wave
     submitted = db.session.scalars(db.select(Response).where(
@@ -68,19 +86,21 @@ def _survey_closed(exc: SurveyClosed):
                            submitted=submitted)
 
 
-def _is_miss(response) -> bool:
-    return response.status_code == 404
-
-
 @bp.get("/s/<path:token>")
-@limiter.limit(MISS_LIMIT, deduct_when=_is_miss)
 def open_link(token: str):
-    """Exchange the private token for a session, then drop it from the address bar."""
-    if not TOKEN_PATTERN.match(token):
-        raise NotAvailable
-    person = db.session.scalar(db.select(Participant).where(
-        Participant.token_hash == hash_token(token)))
+    """Exchange the private token for a session, then drop it from the address bar.
+
+    Only wrong links are counted and limited, per client address: a valid link always opens."""
+    person = None
+    if TOKEN_PATTERN.match(token):
+        person = db.session.scalar(db.select(Participant).where(
+            Participant.token_hash == hash_token(token)))
     if person is None or person.token_revoked_at is not None:
+        address = throttle.client_address()
+        wait = throttle.retry_after("link", address, throttle.LINK_MISSES)
+        if wait is not None:
+            abort(429, retry_after=wait)
+        throttle.record_failure("link", address, throttle.LINK_MISSES)
         raise NotAvailable
     wave = person.study.current_wave
     if wave is not None and wave.has_ended():
@@ -89,22 +109,20 @@ def open_link(token: str):
         raise NotAvailable
     record_visit(wave, person)
     db.session.commit()
-    session.permanent = True
-    session[SESSION_KEY] = {"pid": person.id, "th": person.token_hash}
+    respondent_session.begin(person, wave)
     return redirect(url_for("survey.start"))
 
 
 def _respondent() -> Participant:
-    ref = session.get(SESSION_KEY)
-    if not isinstance(ref, dict):
-        raise NotAvailable
-    person = db.session.get(Participant, ref.get("pid"))
-    if person is None or person.token_revoked_at is not None or person.token_hash != ref.get("th"):
+    person = respondent_session.participant()
+    if person is None:
         raise NotAvailable
     return person
 
 
 def _context(account_id: int, *, editable: bool = True):
+    if respondent_session.submitted_response(account_id) is not None:
+        raise Submitted(account_id)
     person = _respondent()
     account = db.session.get(Account, account_id)
     if account is None or account not in person.accounts:
@@ -263,6 +281,8 @@ def review(account_id: int):
             response = response or get_or_create_response(wave.id, person.id, account.id)
             submit_response(response)
             db.session.commit()
+            respondent_session.close_account(account.id, response.id,
+                                             others_left=_others_left(person, wave, account))
             return redirect(url_for("survey.thanks", account_id=account.id))
     rows = [(p, [(q, answer_label(q, data.get(q.name), plan.wording)) for q in p.questions])
             for p in plan.pages]
@@ -270,7 +290,6 @@ def review(account_id: int):
                            response=response, form=_SubmitForm(), vendor=plan.wording["vendor"],
                            account=account, show_missing=request.method == "POST",
                            progress=_account_progress(person, wave, account)), status
-
 
 
 @bp.get("/survey/a/<int:account_id>/saved")
@@ -281,8 +300,19 @@ def saved(account_id: int):
                            progress=_account_progress(person, wave, account))
 
 
+def _others_left(person: Participant, wave, account: Account) -> bool:
+    """Has the participant other accounts still to submit in this wave?"""
+    submitted = set(db.session.scalars(db.select(Response.account_id).where(
+        Response.wave_id == wave.id, Response.participant_id == person.id,
+        Response.status == "submitted")))
+    return any(a.id not in submitted | {account.id} for a in person.accounts)
+
+
 @bp.get("/survey/a/<int:account_id>/thanks")
 def thanks(account_id: int):
+    response_id = respondent_session.submitted_response(account_id)
+    if response_id is not None:
+        return _thanks_after_submit(account_id, response_id)
     person, account, wave, response, plan = _context(account_id, editable=False)
     if response is None or not response.submitted:
         if not wave.is_open():
@@ -294,3 +324,16 @@ def thanks(account_id: int):
                            progress=_account_progress(person, wave, account))
 
 
+def _thanks_after_submit(account_id: int, response_id: int):
+    """The thank-you page needs no access: answers come back only through the private link."""
+    response = db.session.get(Response, response_id)
+    if response is None or response.account_id != account_id or not response.submitted:
+        raise NotAvailable
+    wave = response.wave
+    return render_template("respondent/thanks.html", account=response.account, wave=wave,
+                           response=response, editable=False, relink=wave.is_open(),
+                           access=respondent_session.participant() is not None,
+                           study=wave.study, vendor=wave.study.vendor.name,
+                           person=response.participant,
+                           progress=_account_progress(response.participant, wave,
+                                                      response.account))

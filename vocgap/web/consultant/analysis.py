@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 from flask import abort, render_template, request
 
+from ...collection.fingerprint import analysis_fingerprint
 from ...collection.progress import participant_statuses, status_counts, study_progress, totals
 from ...extensions import db
 from ...findings import analyse_wave
-from ...models import Participant, Response, Study
+from ...models import Participant, Study
 from ...reporting.render import account_figures, portfolio_figures
 from . import bp, study_view
 from .people import study_account
 
 _CACHE: dict[tuple, dict] = {}
 _CACHE_SIZE = 16
+_LOCK = threading.Lock()
 
 
 def study_analysis(study: Study, edition: str) -> dict:
-    """The wave's analysis JSON, recomputed only when a response has changed since last time."""
+    """The wave's analysis JSON, recomputed whenever anything it shows has changed."""
     wave = study.current_wave
-    stamp = db.session.execute(sa.select(sa.func.count(Response.id), sa.func.max(
-        Response.updated_at)).where(Response.wave_id == wave.id)).one()
-    key = (study.id, wave.id, edition, study.min_group, tuple(stamp))
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = analyse_wave(study, wave, edition=edition, workers=1).to_json()
-    return _CACHE[key]
+    key = (study.id, wave.id, edition, analysis_fingerprint(study, wave))
+    found = _CACHE.get(key)
+    if found is None:
+        found = analyse_wave(study, wave, edition=edition, workers=1).to_json()
+        with _LOCK:  # request threads share the cache
+            while len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = found
+    return found
 
 
 def requested_edition() -> str:

@@ -54,8 +54,11 @@ def new_study():
         form.opens.data = date.today()
         form.closes.data = date.today() + timedelta(days=28)
     if form.validate_on_submit():
-        if db.session.scalar(sa.select(Study).where(Study.short_name == form.short_name.data)):
-            form.short_name.errors.append("That short name is taken.")
+        if db.session.scalar(sa.select(Study.id).join(StudyMember).where(
+                StudyMember.user_id == current_user.id,
+                Study.short_name == form.short_name.data)) is not None:
+            # Only the consultant's own studies count: others' names are none of their business.
+            form.short_name.errors.append("One of your studies already has this short name.")
         else:
             instrument = find_instrument(current_app.config["SURVEYS_DIR"], form.instrument.data)
             study = create_study(
