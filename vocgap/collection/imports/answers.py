@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 
-from ...instruments.model import Item
+from ...instruments.model import TEXT_LIMIT, Item
 from ..values import DONT_KNOW_WORDS, InvalidValue, StoredValue, clean_text, coerce_value
 from .columns import norm, unguard
 from .mapping import Recode, code_key
 
-IMPORT_TEXT_LIMIT = 20_000
 NUMBERED = re.compile(r"^\s*(-?\d+)\s*[-\u2013\u2014:=.)]\s*(.*)$", re.S)
 CACHE_LIMIT = 50_000
 DONT_KNOW = StoredValue(dont_know=True)
@@ -23,7 +22,7 @@ class AnswerReader:
     def __init__(self, item: Item, recode: Recode | None = None):
         self.item = item
         self.recode = recode or Recode()
-        self.limit = max(item.max_length, IMPORT_TEXT_LIMIT)
+        self.limit = max(item.max_length, TEXT_LIMIT)  # imports take at least the default
         self.labels: dict[str, str] = {}
         if item.scale is not None:
             for point, label in item.scale.labels.items():
