@@ -26,7 +26,7 @@ system-deps:
 	bash .ci/system-deps
 
 ## Install, build the demo study in the embedded SQLite database, write its reports, serve the app.
-demo: install
+demo: $(VENV)/.installed
 	$(VENV)/bin/vocgap demo
 	$(VENV)/bin/vocgap report --study demo
 	$(VENV)/bin/flask --app app run --host $(HOST) --port $(PORT)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 
 from ..extensions import db
+from ..instruments.model import SIDES
 from ..models import Invitation, Participant, Study, utcnow
 from .estimate import minutes_for
 from .mail import Mailer
@@ -16,7 +17,6 @@ from .progress import STATUSES, participant_statuses
 from .tokens import current_token, survey_link
 
 KINDS = ("invitation", "reminder")
-SIDES = ("customer", "vendor")
 PREVIEW_LINK = "(their own private link)"
 # Why someone is left out of a batch, in the words the confirmation page uses.
 REASONS = {

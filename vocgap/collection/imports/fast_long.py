@@ -93,4 +93,4 @@ def _checked(frame: pd.DataFrame, readers: dict[str, AnswerReader]) -> pd.DataFr
     if pd.Series(combined_key).duplicated().any():
         return None
     out["value"], out["text"] = value_of[first][keep], text_of[first][keep]
-    return pd.DataFrame(out, columns=["account", "side", "respondent", "item", "value", "text"])
+    return pd.DataFrame(out, columns=[*KEYS, "text"])

@@ -14,12 +14,12 @@ from ...instruments import Instrument
 from ..values import InvalidValue
 from .answers import AnswerReader
 from .common import ImportFailed, RowError
+from .fast_long import KEYS as COLUMNS
 from .fast_long import read_fast
 from .mapping import Mapping
 from .reader import Progress, Source, open_table
 from .records import Row, read_shape
 
-COLUMNS = ["account", "side", "respondent", "item", "value"]
 MAX_ERRORS = 1000
 
 
@@ -106,11 +106,6 @@ def read_analysis_input(data: Source, instrument: Instrument, source: str = "res
         raise ImportFailed(source, errors)
     return _input(out, ratings)
 
-
-def read_long_responses(data: Source, instrument: Instrument,
-                        source: str = "responses.csv") -> pd.DataFrame:
-    """Only the answers frame: account, side, respondent, item, value, text."""
-    return read_analysis_input(data, instrument, source).answers
 
 
 def _ratings(row: Row, account: str, respondent: str, ratings: dict, errors: list) -> None:
