@@ -107,10 +107,7 @@ def test_respondent_session_lasts_only_until_the_wave_closes(app, client, setup,
 def test_consultant_cookie_stays_long_lived_without_a_respondent(app, client, setup):  # noqa: F811
     """The wave's expiry applies to respondent-only sessions, not to a signed-in consultant."""
     gen_user(study=setup["study"])
-    page = client.get("/consultant/login").get_data(as_text=True)
-    client.post("/consultant/login", data={"csrf_token": csrf_from(page),
-                                           "email": "consultant@test.example",
-                                           "password": PASSWORD})
+    assert login(client).status_code == 302
     opened = client.get(f"/s/{setup['ctoken']}")
     cookie = next(h for h in opened.headers.getlist("Set-Cookie") if h.startswith("session="))
     expires = datetime.strptime(cookie.split("Expires=")[1].split(";")[0],

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import db, login_manager
 from ..models import User
-from . import throttle
+from . import respondent_session, throttle
 
 bp = Blueprint("auth", __name__, url_prefix="/consultant")
 
@@ -85,7 +85,8 @@ def login():
                 "Retry-After": str(wait)}
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if user is not None and user.check_password(form.password.data):
-            respondent = {k: session[k] for k in ("respondent", "submitted") if k in session}
+            keys = (respondent_session.ACCESS, respondent_session.SUBMITTED)
+            respondent = {k: session[k] for k in keys if k in session}
             session.clear()
             session.update(respondent)
             login_user(user)

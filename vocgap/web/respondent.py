@@ -302,10 +302,7 @@ def saved(account_id: int):
 
 def _others_left(person: Participant, wave, account: Account) -> bool:
     """Has the participant other accounts still to submit in this wave?"""
-    submitted = set(db.session.scalars(db.select(Response.account_id).where(
-        Response.wave_id == wave.id, Response.participant_id == person.id,
-        Response.status == "submitted")))
-    return any(a.id not in submitted | {account.id} for a in person.accounts)
+    return any(a.id != account.id for a in _account_progress(person, wave)["left"])
 
 
 @bp.get("/survey/a/<int:account_id>/thanks")
