@@ -68,7 +68,8 @@ def figure(chart: charts.Chart, fmt: str = "png") -> dict:
         chart.close()
 
 
-def account_figures(meta: dict, account: dict, fmt: str = "png") -> dict:
+def account_figures(meta: dict, account: dict, fmt: str = "png", *,
+                    priorities: list[dict] | None = None) -> dict:
     """The account's charts; each point's category and every line come from the analysis."""
     lines = findings.thresholds(account)
     dims = [d for d in account.get("dimensions", []) if d.get("mean_vendor") is not None
@@ -80,7 +81,7 @@ def account_figures(meta: dict, account: dict, fmt: str = "png") -> dict:
         if findings.compared(account):
             figures["quadrant"] = figure(charts.quadrant(dims, lines.agree, lines.low,
                                                          lines.high), fmt)
-    priorities = findings.priority_rows(account)
+    priorities = findings.priority_rows(account) if priorities is None else priorities
     if any(p["importance"] is not None for p in priorities):
         figures["priorities"] = figure(charts.priority_matrix(priorities), fmt)
     return figures
@@ -91,10 +92,10 @@ def account_summary(meta: dict, account: dict) -> dict:
     groups = findings.quadrant_groups(account)
     sides = (account.get("stage") or {}).get("sides") or {}
     untested = findings.untested(account)
+    compared = findings.compared(account)
     return {"status": findings.status_phrase(account),
             "respondents": findings.respondents_phrase(account, meta["vendor"]),
-            "compared": bool(findings.compared(account)),
-            "dimensions": findings.compared(account),
+            "compared": bool(compared), "dimensions": compared,
             "superior": findings.superior_counts(account),
             "widest": findings.widest(account),
             "stage_customer": sides.get("customer", {}).get("median"),
@@ -108,8 +109,10 @@ def account_summary(meta: dict, account: dict) -> dict:
 
 def account_context(meta: dict, account: dict, fmt: str = "png") -> dict:
     lines = findings.thresholds(account)
-    return {"meta": meta, "account": account, "figures": account_figures(meta, account, fmt),
-            "priorities": findings.priority_rows(account),
+    priorities = findings.priority_rows(account)
+    return {"meta": meta, "account": account,
+            "figures": account_figures(meta, account, fmt, priorities=priorities),
+            "priorities": priorities,
             "recommendations": recommendations(account, meta.get("min_group", 3)),
             "summary": account_summary(meta, account), "thresholds": lines,
             "today": date.today(), "scale": (lines.low, lines.high), "asset": SCHEME + "/"}
@@ -151,7 +154,6 @@ def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
             "unranked": summary.unranked(data), "ranking": summary.ranking(data),
             "trend": summary.trend_rows(portfolio, names),
             "withheld": [a for a in data["accounts"] if a.get("confidential")],
-            "stages": STAGES,
             "today": date.today(), "asset": SCHEME + "/"}
 
 
