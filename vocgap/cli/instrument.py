@@ -26,8 +26,13 @@ def check(paths: tuple[str, ...]) -> None:
             failed = True
             click.echo(str(exc), err=True)
             continue
+        if inst.translation_problems:
+            failed = True
+            click.echo("\n".join(inst.translation_problems), err=True)
+            continue
         click.echo(f"{path}: ok ({inst.id} v{inst.version}, {len(inst.items)} items, "
-                   f"{len(inst.dimensions)} dimensions)")
+                   f"{len(inst.dimensions)} dimensions, languages: "
+                   f"{', '.join(inst.languages)})")
     if failed:
         raise SystemExit(1)
 
