@@ -85,6 +85,18 @@ def report_languages() -> tuple[str, ...]:
     return (DEFAULT_LANGUAGE,)
 
 
+def match_language(value: str, offered: Iterable[str]) -> str | None:
+    """The offered language a consultant meant: a code in any case or spelling (de, DE, de-DE
+    when only de is offered, pt_BR for pt-BR) or its own name (Deutsch); None if none."""
+    wanted = value.strip().replace("_", "-").lower()
+    offered = list(offered)
+    for code in offered:
+        if code.replace("_", "-").lower() == wanted or native_name(code).lower() == wanted:
+            return code
+    bases = [c for c in offered if base_language(c) == base_language(wanted)]
+    return bases[0] if len(bases) == 1 else None
+
+
 def browser_choice(offered: Iterable[str]) -> str | None:
     """The offered language the browser's Accept-Language prefers, matching pt-BR to pt too."""
     offered = list(offered)
