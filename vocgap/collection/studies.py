@@ -67,10 +67,11 @@ def reopen_wave(wave: Wave, closes_at: datetime | None = None) -> None:
 def add_participant(study: Study, *, side: str, name: str, email: str = "",
                     account: Account | None = None, served: list[Account] | None = None,
                     role: str | None = None, quartet: str | None = None,
-                    function: str | None = None) -> tuple[Participant, str]:
+                    function: str | None = None,
+                    language: str | None = None) -> tuple[Participant, str]:
     """A participant with a fresh private token; returns the token for the link or e-mail."""
     participant = Participant(study=study, side=side, name=name, email=email, account=account,
-                              role=role, quartet=quartet, function=function)
+                              role=role, quartet=quartet, function=function, language=language)
     if served:
         participant.served_accounts = list(served)
     token = issue_token(participant, current_app.config["SECRET_KEY"])
