@@ -112,7 +112,7 @@ def test_the_invitation_is_in_the_participants_language(app, field, tmp_path):
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
-    ("de-CH,de;q=0.9,en;q=0.5", "de"),      # a regional variant finds its language
+    ("de-CH,fr;q=0.9,en;q=0.5", "de"),      # a regional variant finds its language
     ("fr-FR,fr;q=0.9,ar;q=0.8", "ar"),      # French is not offered: the next one that is
     ("it,pt;q=0.5", "en"),                  # none offered: the instrument's source language
 ])
