@@ -18,7 +18,8 @@ def load_wave(study: Study, wave: Wave) -> AnalysisInput:
         submitted.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                               Answer.value_text.label("text"))
         .join(Answer, Answer.response_id == Response.id)).mappings().all(),
-        columns=["account", "side", "respondent_id", "item", "value", "text"]).rename(
+        columns=["account", "side", "respondent_id", "item", "value", "text",
+                 "language"]).rename(
         columns={"respondent_id": "respondent"})
     answers["value"] = pd.to_numeric(answers["value"], errors="coerce")
     ratings = pd.DataFrame(db.session.execute(

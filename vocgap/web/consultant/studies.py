@@ -102,6 +102,7 @@ def study_settings(study: Study):
     form = StudySettingsForm(obj=study)
     if form.validate_on_submit():
         _set_sender(study, form)
+        study.report_language = form.report_language.data
         db.session.commit()
         flash("Saved: the next e-mails and the survey's welcome page use these details.", "info")
         return redirect(url_for("consultant.study", study_id=study.id))
