@@ -134,3 +134,27 @@ def test_compiled_catalogues_translate_at_runtime(app):
             assert ngettext("%(count)s account left", "%(count)s accounts left", 2,
                             count=2) == "يتبقى حسابان"
     assert Path(CATALOGUES / "de" / "LC_MESSAGES" / "messages.mo").exists()
+
+
+def test_each_app_loads_its_own_catalogues(app_config, tmp_path):
+    """Does a second app translate from its own catalogues, not from those an earlier app in the
+    same process loaded (Flask-Babel keeps its cache on the shared Babel object)?"""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from flask_babel import force_locale, gettext
+
+    from vocgap import create_app
+
+    override = Catalog(locale="de", domain="messages")
+    override.add("Save and continue", "Weiter (eigener Katalog)")
+    folder = tmp_path / "own" / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "messages.mo", "wb") as handle:
+        write_mo(handle, override)
+    first = create_app({**app_config, "BABEL_TRANSLATION_DIRECTORIES":
+                        f"{CATALOGUES};{tmp_path / 'own'}"})
+    with first.test_request_context(), force_locale("de"):
+        assert gettext("Save and continue") == "Weiter (eigener Katalog)"
+    second = create_app(app_config)
+    with second.test_request_context(), force_locale("de"):
+        assert gettext("Save and continue") == "Speichern und weiter"
