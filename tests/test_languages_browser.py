@@ -23,6 +23,14 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# Where an element's text ends on the right, and its box's left and right edges.
+TEXT_EDGES = """selector => {
+  const element = document.querySelector(selector), range = document.createRange();
+  range.selectNodeContents(element);
+  const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
+  return [text.right, box.left + parseFloat(getComputedStyle(element).paddingLeft),
+          box.right - parseFloat(getComputedStyle(element).paddingRight)];
+}"""
 TYPED = "Bitte früher über Lieferverzögerungen informieren – danke!"
 
 
@@ -143,10 +151,9 @@ def test_arabic_pulse_runs_right_to_left(app, viewport):
         question = page.locator("fieldset.question").first
         assert "تقدّم Vendor acme تجربة متفوّقة" in question.inner_text()
         assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "rtl"
-        heading = page.locator("h1").bounding_box()
-        main = page.locator("main").bounding_box()
-        # Right-aligned: the heading hugs the right edge of the content, not the left.
-        assert main["x"] + main["width"] - (heading["x"] + heading["width"]) < 40
+        # Right-aligned: the heading's text (not its full-width box) ends at the content's right.
+        text_right, box_left, box_right = page.evaluate(TEXT_EDGES, "h1")
+        assert box_right - text_right < 2 and text_right - box_left > 60
         label = question.locator("label").first
         radio, text = label.locator("input").bounding_box(), label.bounding_box()
         assert radio["x"] + radio["width"] > text["x"] + text["width"] / 2, "radio not on the right"
