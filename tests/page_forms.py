@@ -40,6 +40,7 @@ class Page:
     dir: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     forms: list[Form] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the text a person reads, piece by piece
 
     def form(self, action_pattern: str) -> Form:
         """The one form whose action matches the pattern (a regular expression)."""
@@ -66,6 +67,8 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
+        if tag in ("script", "style", "title"):
+            self.hidden_text = tag
         if tag == "html":
             self.page.lang, self.page.dir = a.get("lang", ""), a.get("dir", "")
         elif tag == "a" and "href" in a:
@@ -99,12 +102,16 @@ class _Reader(HTMLParser):
             self.button = [a.get("name", ""), a.get("value", ""), ""]
 
     def handle_data(self, data):
+        if not getattr(self, "hidden_text", None) and data.split():
+            self.page.texts.append(" ".join(data.split()))
         if self.link is not None:
             self.link[1] += data
         if self.button is not None:
             self.button[2] += data
 
     def handle_endtag(self, tag):
+        if tag == getattr(self, "hidden_text", None):
+            self.hidden_text = None
         if tag == "a" and self.link is not None:
             self.page.links.append((self.link[0], " ".join(self.link[1].split())))
             self.link = None

@@ -64,6 +64,12 @@ PEOPLE = (
            by_browser=True),
 )
 TAG = re.compile(r"\[(?:de|fr|es|en)\]")
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def proper_names(text: str) -> bool:
+    """Only capitalised words: a person's or a company's name, the same in every language."""
+    return all(word[0].isupper() for word in WORD.findall(text))
 
 
 def choose(person: int, name: str, values: list[str]) -> str:
@@ -315,3 +321,21 @@ def test_the_walk_went_through_every_kind_of_page(worlds):
     assert urls[0].rstrip("/").endswith("/survey")
     assert sum(bool(re.search(QUESTION_PAGE, u)) for u in urls) >= 13
     assert urls[-1].endswith("/thanks")
+
+
+def test_no_interface_text_is_left_in_english(worlds):
+    """Does every translated page differ from its English twin in every sentence a person reads,
+    names and the comments they typed aside (text never put through the catalogue shows here)?"""
+    names = {p.name for p in PEOPLE} | {a for p in PEOPLE for a in p.accounts} | {
+        "Northwind Analytics"} | {t for p in PEOPLE for t in (p.one_thing, p.best_thing)}
+    left = []
+    for person in PEOPLE:
+        ours = worlds["translated"]["pages"][person.name]
+        theirs = worlds["english"]["pages"][person.name]
+        assert [p.url for p in ours] == [p.url for p in theirs]
+        for translated, english in zip(ours, theirs, strict=True):
+            sentences = {t for t in english.texts if len(WORD.findall(t)) >= 2
+                         and not any(name in t for name in names) and not proper_names(t)}
+            left += [(person.language, translated.url, t) for t in translated.texts
+                     if t in sentences]
+    assert not left, "\n".join(f"[{lang}] {url}: {text!r}" for lang, url, text in left)

@@ -66,7 +66,7 @@ class SurveyPlan:
             people = db.session.scalars(sa.select(Participant).where(
                 Participant.account_id == account.id, Participant.side == "customer",
                 Participant.token_revoked_at.is_(None)).order_by(Participant.name))
-            contacts = [Contact(p.id, p.name, p.role_label) for p in people]
+            contacts = [Contact(p.id, p.name, p.role_in(gettext)) for p in people]
         pages = []
         for section in instrument.sections:
             questions = section_questions(section, side, wording, contacts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,25 +12,32 @@ from ..extensions import db
 from .base import utcnow
 from .study import Account, Study
 
+
+def N_(text: str) -> str:
+    """Mark a word for the interface catalogues (pybabel's N_ keyword) and keep it as it is."""
+    return text
+
+
+# Stored and shown in English to consultants; respondents see them through their catalogue.
 CUSTOMER_ROLES = {
-    "executive": "Executive",
-    "middle_management": "Middle management",
-    "operational_user": "Operational user",
-    "purchasing": "Purchasing",
+    "executive": N_("Executive"),
+    "middle_management": N_("Middle management"),
+    "operational_user": N_("Operational user"),
+    "purchasing": N_("Purchasing"),
 }
 QUARTET = {
-    "business_user": "Business user",
-    "business_buyer": "Business buyer",
-    "tech_user": "Tech user",
-    "tech_buyer": "Tech buyer",
+    "business_user": N_("Business user"),
+    "business_buyer": N_("Business buyer"),
+    "tech_user": N_("Tech user"),
+    "tech_buyer": N_("Tech buyer"),
 }
 VENDOR_FUNCTIONS = {
-    "account_manager": "Account manager",
-    "sales": "Sales",
-    "customer_success": "Customer success / service",
-    "professional_services": "Professional services",
-    "product": "Product",
-    "executive": "Executive",
+    "account_manager": N_("Account manager"),
+    "sales": N_("Sales"),
+    "customer_success": N_("Customer success / service"),
+    "professional_services": N_("Professional services"),
+    "product": N_("Product"),
+    "executive": N_("Executive"),
 }
 
 participant_account = sa.Table(
@@ -81,7 +89,12 @@ class Participant(db.Model):
 
     @property
     def role_label(self) -> str:
+        return self.role_in()
+
+    def role_in(self, translate: Callable[[str], str] = str) -> str:
+        """Role and quartet position (or function), each word put through ``translate``."""
         if self.side == "customer":
             parts = [CUSTOMER_ROLES.get(self.role or "", ""), QUARTET.get(self.quartet or "", "")]
-            return ", ".join(p for p in parts if p)
-        return VENDOR_FUNCTIONS.get(self.function or "", "")
+            return ", ".join(translate(p) for p in parts if p)
+        function = VENDOR_FUNCTIONS.get(self.function or "", "")
+        return translate(function) if function else ""
