@@ -348,3 +348,23 @@ def test_reports_are_written_in_the_studys_report_language(app, auth, field):
     refused = consultant.post(url, data={"csrf_token": csrf_from(form), "report_language": "de"})
     assert refused.status_code == 422
     assert field["study"].report_language == "en"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_then_import_keeps_each_responses_language(app, field, tmp_path, fmt):
+    """Does vocgap's own export carry each response's language back in on import?"""
+    from vocgap.cli import main
+
+    answered(field, "Greta Kunde", "de", "Schneller liefern.")
+    answered(field, "Eve English", None, "Deliver faster.")
+    out = tmp_path / f"export.{fmt}"
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, ["export", "--study", "acme", "--format", fmt,
+                                "--out", str(out)]).exit_code == 0
+    db.session.execute(sa.delete(Response))
+    db.session.commit()
+    result = runner.invoke(main, ["import", "responses", str(out), "--study", "acme"])
+    assert result.exit_code == 0, result.output
+    languages = dict(db.session.execute(sa.select(Participant.name, Response.language).join(
+        Response, Response.participant_id == Participant.id)).all())
+    assert languages == {"Greta Kunde": "de", "Eve English": "en"}
