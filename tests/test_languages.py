@@ -368,3 +368,19 @@ def test_export_then_import_keeps_each_responses_language(app, field, tmp_path, 
     languages = dict(db.session.execute(sa.select(Participant.name, Response.language).join(
         Response, Response.participant_id == Participant.id)).all())
     assert languages == {"Greta Kunde": "de", "Eve English": "en"}
+
+
+def test_the_next_person_at_a_shared_computer_does_not_inherit_the_choice(client, field):
+    """After one respondent switches to German, does the next private link opened in the same
+    browser start from that person's own language, while the first keeps German?"""
+    _, first = customer(field, None, "Anna Erste")
+    _, second = customer(field, None, "Ben Second")
+    open_survey(client, first)
+    welcome = client.get("/survey/").get_data(as_text=True)
+    client.post("/survey/language", data={"csrf_token": csrf_from(welcome), "language": "de",
+                                          "next": "/survey/"})
+    assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "de"
+    open_survey(client, first)
+    assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "de"
+    open_survey(client, second)
+    assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "en"
