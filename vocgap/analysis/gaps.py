@@ -1,13 +1,10 @@
 """Per account and unit (item or dimension): both sides' view, the gap and how sure we are.
 
-Everything is computed in whole-portfolio vectorised passes; only the exact permutation test runs
-per cell, memoised on the tie pattern and spread over worker processes for large portfolios.
+Everything is computed in whole-portfolio vectorised passes; the exact permutation test counts
+one null per tie pattern (``exact_batch``), spread over worker processes for large portfolios.
 """
 
 from __future__ import annotations
-
-import os
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -29,12 +26,11 @@ from .codes import (
     UNDER_ESTIMATION,
 )
 from .effects import cliffs_delta, hedges_g, magnitude, pairs, rwg, rwg_j, welch_ci
-from .exact import wmw_exact
+from .exact_batch import exact_tests
 from .scoring import Unit
 
 ALPHA = 0.05
 SD_REF_MIN_CUSTOMERS = 30
-PARALLEL_FROM = 4000
 
 
 def _padded(frame: pd.DataFrame, cells: pd.Index, side: str) -> np.ndarray:
@@ -45,31 +41,6 @@ def _padded(frame: pd.DataFrame, cells: pd.Index, side: str) -> np.ndarray:
     out = np.full((len(cells), width), np.nan)
     out[row, col] = part["value"].to_numpy()
     return out
-
-
-def _exact_chunk(args):
-    v_rows, c_rows, u2s = args
-    out = []
-    for v, c, u2 in zip(v_rows, c_rows, u2s, strict=True):
-        v, c = v[~np.isnan(v)], c[~np.isnan(c)]
-        out.append(wmw_exact(v, c, u2)[1:] if len(v) and len(c) else (np.nan, np.nan))
-    return out
-
-
-def exact_tests(v: np.ndarray, c: np.ndarray, workers: int | None = None,
-                u2: np.ndarray | None = None) -> np.ndarray:
-    """(p, min attainable p) for each row pair; processes share the work on big portfolios."""
-    if len(v) == 0:
-        return np.empty((0, 2))
-    u2 = u2 if u2 is not None else np.full(len(v), None)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(v) < PARALLEL_FROM:
-        return np.array(_exact_chunk((v, c, u2)), dtype=float)
-    bounds = np.linspace(0, len(v), workers * 4 + 1, dtype=int)
-    jobs = [(v[a:b], c[a:b], u2[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_exact_chunk, jobs))
-    return np.array([row for part in parts for row in part], dtype=float)
 
 
 def reference_sd(frame: pd.DataFrame, unit_info: dict[str, Unit]) -> pd.Series:
