@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from .exact import exact_null
+from .exact import exact_nulls
 
 __all__ = ["exact_tests", "tie_patterns"]
 
@@ -51,8 +51,7 @@ def _pattern_tests(job) -> list[tuple[np.ndarray, float]]:
     attainable p (the rules of ``wmw_exact``)."""
     patterns, cells = job
     out = []
-    for (counts, n_v), u2 in zip(patterns, cells, strict=True):
-        support, probs = exact_null(counts, n_v)
+    for (support, probs), u2 in zip(exact_nulls(patterns), cells, strict=True):
         upper_from = np.searchsorted(support, u2 - 1e-9, side="left")
         lower_to = np.searchsorted(support, u2 + 1e-9, side="right")
         p = np.array([min(1.0, 2 * min(probs[a:].sum(), probs[:b].sum()))
@@ -77,17 +76,22 @@ def exact_tests(v: np.ndarray, c: np.ndarray, workers: int | None = None,
     bounds = np.r_[0, np.cumsum(np.bincount(inverse, minlength=len(patterns)))]
     cells = [np.asarray(u2, dtype=float)[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:],
                                                                         strict=True)]
+    # Neighbouring patterns share most of their null's recursion (``exact_nulls``): keep them
+    # together when the work is split between processes.
+    rank = sorted(range(len(patterns)), key=lambda i: (sum(patterns[i][0]), patterns[i][1],
+                                                       patterns[i][0]))
+    patterns, cells = [patterns[i] for i in rank], [cells[i] for i in rank]
+    bounds = np.stack([bounds[:-1], bounds[1:]], axis=1)[rank]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(patterns) < PARALLEL_FROM:
         results = _pattern_tests((patterns, cells))
     else:
-        cut = np.linspace(0, len(patterns), workers * 2 + 1, dtype=int)
+        cut = np.linspace(0, len(patterns), workers + 1, dtype=int)
         jobs = [(patterns[a:b], cells[a:b]) for a, b in zip(cut[:-1], cut[1:], strict=True)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = [r for part in pool.map(_pattern_tests, jobs) for r in part]
     out = np.empty((len(v), 2))
-    for (a, b), (p, min_p) in zip(zip(bounds[:-1], bounds[1:], strict=True), results,
-                                  strict=True):
+    for (a, b), (p, min_p) in zip(bounds, results, strict=True):
         out[order[a:b], 0] = p
         out[order[a:b], 1] = min_p
     return out
