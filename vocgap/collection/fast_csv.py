@@ -5,6 +5,7 @@ faster than ``DataFrame.to_csv`` on a 170,000-row table."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,8 @@ def _arrow_column(column: pd.Series) -> pa.Array:
     return pa.array(text, type=pa.string())
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` (no index) to ``path`` as UTF-8 CSV with CRLF line ends."""
+def write_csv(frame: pd.DataFrame, target: Path | BinaryIO) -> None:
+    """Write ``frame`` (no index) to a path or binary file as UTF-8 CSV with CRLF line ends."""
     table = pa.table({str(c): _arrow_column(frame[c]) for c in frame.columns})
-    pa_csv.write_csv(table, str(path), write_options=OPTIONS)
+    pa_csv.write_csv(table, str(target) if isinstance(target, Path) else target,
+                     write_options=OPTIONS)
