@@ -221,8 +221,9 @@ def _consultant_edition(data: AnalysisInput, instrument: Instrument, min_group: 
     gaps.insert(2, "label", gaps["unit"].map({u: i.label for u, i in unit_info.items()}))
     superior = headline.superior_experience(answers, instrument)
     stages = headline.stages(answers, instrument)
-    frame_with_kind = frame.assign(kind=frame["unit"].map(
-        {u: i.kind for u, i in unit_info.items()}))
+    # In place rather than a copy: the unit frame is the largest frame the analysis holds.
+    frame["kind"] = frame["unit"].map({u: i.kind for u, i in unit_info.items()})
+    frame_with_kind = frame
     prior_gaps = prior_counts = None
     if previous is not None:
         prior = scored_items(previous.answers, instrument)
