@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from flask import Flask
 
 __version__ = "0.1.0"
+
+# pyarrow is here for reading and writing big CSV files; pandas would then keep every text column
+# in pyarrow, which changes the dtypes of empty results and is slower for this analysis.
+pd.set_option("mode.string_storage", "python")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

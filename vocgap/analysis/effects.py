@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["cliffs_delta", "cronbach_alpha", "hedges_g", "magnitude", "pairs", "rwg", "rwg_j",
-           "welch_ci"]
+__all__ = ["cliffs_delta", "cronbach_alpha", "hedges_g", "magnitude", "magnitudes", "pairs",
+           "rwg", "rwg_j", "welch_ci"]
 
 MAGNITUDES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"))
 
@@ -27,6 +27,16 @@ def magnitude(delta: float) -> str:
         if size < bound:
             return label
     return "large"
+
+
+def magnitudes(delta: np.ndarray) -> np.ndarray:
+    """``magnitude`` of each δ in one pass; None where δ is missing."""
+    delta = np.asarray(delta, dtype=float)
+    size = np.abs(delta)
+    labels = np.select([size < bound for bound, _ in MAGNITUDES],
+                       [label for _, label in MAGNITUDES], "large").astype(object)
+    labels[~np.isfinite(delta)] = None
+    return labels
 
 
 def pairs(v: np.ndarray, c: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray,

@@ -18,7 +18,88 @@ from math import comb
 
 import numpy as np
 
-__all__ = ["exact_null", "signed_rank_p", "wmw_exact"]
+__all__ = ["exact_null", "exact_nulls", "signed_rank_p", "wmw_exact"]
+
+
+def _weights(counts: tuple[int, ...]) -> list[int]:
+    """Twice the mid-rank of every pooled observation, level by level."""
+    weights, cum = [], 0
+    for cnt in counts:
+        weights.extend([2 * cum + cnt + 1] * cnt)
+        cum += cnt
+    return weights
+
+
+def _coefficient_bits(n: int, n_v: int) -> int | None:
+    """Bits per coefficient that hold every count of the recursion (any k-subset count for
+    k ≤ n_v), or None when a count could reach 2^53 and floats must count as before."""
+    largest = comb(n, min(n_v, n // 2))
+    return 32 if largest < 2 ** 32 else 64 if largest < 2 ** 53 else None
+
+
+def _float_null(weights: list[int], n_v: int) -> np.ndarray:
+    """Counts of subsets per sum of weights, in floating point (for very large groups)."""
+    total = sum(sorted(weights)[-n_v:]) if n_v else 0
+    table = np.zeros((n_v + 1, total + 1))
+    table[0, 0] = 1.0
+    for w in weights:
+        if w <= total:
+            table[1:, w:] += table[:-1, : total + 1 - w].copy()
+    return table[n_v]
+
+
+def _unpack(row: int, bits: int) -> np.ndarray:
+    """The coefficients packed in a Python integer, lowest first, as floats (exact integers)."""
+    size = bits // 8
+    data = row.to_bytes(max(1, -(-row.bit_length() // bits)) * size, "little")
+    return np.frombuffer(data, dtype=f"<u{size}").astype(float)
+
+
+def _null(dist: np.ndarray, n: int, n_v: int) -> tuple[np.ndarray, np.ndarray]:
+    support = np.nonzero(dist)[0]
+    probs = dist[support] / comb(n, n_v)
+    return support - n_v * (n_v + 1), probs
+
+
+def exact_nulls(patterns: list[tuple[tuple[int, ...], int]]) -> list[tuple[np.ndarray,
+                                                                          np.ndarray]]:
+    """``exact_null`` for many ``(counts, n_v)`` patterns at once, identical value for value.
+
+    Each row of the subset-count recursion is a polynomial in the sum, packed into one Python
+    integer (a coefficient every 32 or 64 bits), so adding an observation of weight w is a
+    shift and an add per subset size. Patterns are visited in the order of their weight
+    sequences and share the recursion over their common prefix, as in a trie.
+    """
+    out: list = [None] * len(patterns)
+    groups: dict[tuple[int, int], list[tuple[list[int], int]]] = {}
+    for index, (counts, n_v) in enumerate(patterns):
+        weights = _weights(counts)
+        groups.setdefault((len(weights), n_v), []).append((weights, index))
+    for (n, n_v), members in groups.items():
+        bits = _coefficient_bits(n, n_v)
+        if bits is None:
+            for weights, index in members:
+                out[index] = _null(_float_null(weights, n_v), n, n_v)
+            continue
+        members.sort()
+        states = [[1] + [0] * n_v]  # states[i]: the rows after the first i observations
+        previous: list[int] = []
+        for weights, index in members:
+            common = 0
+            while common < min(len(previous), n) and previous[common] == weights[common]:
+                common += 1
+            del states[common + 1:]
+            for i in range(common, n):
+                before = states[i]
+                rows = before.copy()
+                shift = bits * weights[i]
+                # Rows that can no longer reach n_v by the end are left alone.
+                for k in range(min(i + 1, n_v), max(0, n_v - (n - i)), -1):
+                    rows[k] += before[k - 1] << shift
+                states.append(rows)
+            previous = weights
+            out[index] = _null(_unpack(states[n][n_v], bits), n, n_v)
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -27,21 +108,7 @@ def exact_null(counts: tuple[int, ...], n_v: int) -> tuple[np.ndarray, np.ndarra
 
     ``counts`` are the numbers of pooled observations at each ordered distinct value.
     """
-    weights = []
-    cum = 0
-    for cnt in counts:
-        weights.extend([2 * cum + cnt + 1] * cnt)  # twice the mid-rank of this level
-        cum += cnt
-    total = sum(sorted(weights)[-n_v:]) if n_v else 0
-    table = np.zeros((n_v + 1, total + 1))
-    table[0, 0] = 1.0
-    for w in weights:
-        if w <= total:
-            table[1:, w:] += table[:-1, : total + 1 - w].copy()
-    dist = table[n_v]
-    support = np.nonzero(dist)[0]
-    probs = dist[support] / comb(cum, n_v)
-    return support - n_v * (n_v + 1), probs
+    return exact_nulls([(counts, n_v)])[0]
 
 
 def _pattern(v: np.ndarray, c: np.ndarray) -> tuple[tuple[int, ...], float]:

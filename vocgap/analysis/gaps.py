@@ -1,13 +1,10 @@
 """Per account and unit (item or dimension): both sides' view, the gap and how sure we are.
 
-Everything is computed in whole-portfolio vectorised passes; only the exact permutation test runs
-per cell, memoised on the tie pattern and spread over worker processes for large portfolios.
+Everything is computed in whole-portfolio vectorised passes; the exact permutation test counts
+one null per tie pattern (``exact_batch``), spread over worker processes for large portfolios.
 """
 
 from __future__ import annotations
-
-import os
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -28,48 +25,47 @@ from .codes import (
     UNANIMOUS,
     UNDER_ESTIMATION,
 )
-from .effects import cliffs_delta, hedges_g, magnitude, pairs, rwg, rwg_j, welch_ci
-from .exact import wmw_exact
+from .effects import cliffs_delta, hedges_g, magnitudes, pairs, rwg, rwg_j, welch_ci
+from .exact_batch import exact_tests
 from .scoring import Unit
 
 ALPHA = 0.05
 SD_REF_MIN_CUSTOMERS = 30
-PARALLEL_FROM = 4000
 
 
-def _padded(frame: pd.DataFrame, cells: pd.Index, side: str) -> np.ndarray:
-    part = frame[frame["side"] == side]
-    row = cells.get_indexer(pd.MultiIndex.from_frame(part[["account", "unit"]]))
-    col = part.groupby(["account", "unit"], observed=True, sort=False).cumcount().to_numpy()
+def sorted_cells(frame: pd.DataFrame, unit_info: dict[str, Unit]) -> pd.DataFrame:
+    """The compared units' rows ordered by account, unit and side (what a stable multi-key
+    ``sort_values`` gives), with those keys as categoricals built from one factorisation each."""
+    frame = frame[frame["unit"].isin(unit_info)]
+    keys = {name: pd.factorize(frame[name], sort=True) for name in ("account", "unit", "side")}
+    # Missing keys (code -1) sort last, as sort_values puts NaN.
+    order = np.lexsort([np.where(codes < 0, len(uniques), codes)
+                        for codes, uniques in (keys["side"], keys["unit"], keys["account"])])
+    out = frame.take(order)
+    for name, (codes, uniques) in keys.items():
+        out[name] = pd.Categorical.from_codes(codes[order], categories=uniques)
+    return out
+
+
+def _padded(frame: pd.DataFrame, side: str) -> np.ndarray:
+    """Values of one side as a cells × respondents matrix padded with NaN, one row per
+    account × unit of ``frame`` (sorted by ``sorted_cells``) in order."""
+    account = frame["account"].cat.codes.to_numpy().astype(np.int64)
+    unit = frame["unit"].cat.codes.to_numpy().astype(np.int64)
+    cell = account * (len(frame["unit"].cat.categories) + 1) + unit
+    new_cell = np.r_[True, cell[1:] != cell[:-1]] if len(cell) else np.zeros(0, dtype=bool)
+    row = np.cumsum(new_cell) - 1
+    cells = int(new_cell.sum())
+    mine = (frame["side"] == side).to_numpy()
+    row = row[mine]
+    # Rows of a cell are contiguous: the column is the position since the cell's first row.
+    starts = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, dtype=bool)
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(row)), 0))
+    col = np.arange(len(row)) - first
     width = int(col.max()) + 1 if len(col) else 1
-    out = np.full((len(cells), width), np.nan)
-    out[row, col] = part["value"].to_numpy()
+    out = np.full((cells, width), np.nan)
+    out[row, col] = frame["value"].to_numpy()[mine]
     return out
-
-
-def _exact_chunk(args):
-    v_rows, c_rows, u2s = args
-    out = []
-    for v, c, u2 in zip(v_rows, c_rows, u2s, strict=True):
-        v, c = v[~np.isnan(v)], c[~np.isnan(c)]
-        out.append(wmw_exact(v, c, u2)[1:] if len(v) and len(c) else (np.nan, np.nan))
-    return out
-
-
-def exact_tests(v: np.ndarray, c: np.ndarray, workers: int | None = None,
-                u2: np.ndarray | None = None) -> np.ndarray:
-    """(p, min attainable p) for each row pair; processes share the work on big portfolios."""
-    if len(v) == 0:
-        return np.empty((0, 2))
-    u2 = u2 if u2 is not None else np.full(len(v), None)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(v) < PARALLEL_FROM:
-        return np.array(_exact_chunk((v, c, u2)), dtype=float)
-    bounds = np.linspace(0, len(v), workers * 4 + 1, dtype=int)
-    jobs = [(v[a:b], c[a:b], u2[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_exact_chunk, jobs))
-    return np.array([row for part in parts for row in part], dtype=float)
 
 
 def reference_sd(frame: pd.DataFrame, unit_info: dict[str, Unit]) -> pd.Series:
@@ -114,9 +110,8 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
                   workers: int | None = None) -> pd.DataFrame:
     """One row per account × unit with descriptives, gap, CI, δ, exact p (dimensions), r_wg,
     class and quadrant. ``frame`` has columns account, side, respondent, unit, value."""
-    frame = frame[frame["unit"].isin(unit_info)].sort_values(["account", "unit", "side"])
     # Categorical keys: grouping factorises the strings once instead of at every groupby.
-    frame = frame.astype({"account": "category", "unit": "category", "side": "category"})
+    frame = sorted_cells(frame, unit_info)
     units_cat = frame["unit"].cat
     agree = np.array([unit_info[u].agree_min for u in units_cat.categories])[units_cat.codes]
     desc = (frame.assign(top=frame["value"] >= agree)
@@ -131,13 +126,12 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
                 desc[f"{stat}_{side}"] = np.nan
     desc[["n_vendor", "n_customer", "top_vendor", "top_customer"]] = desc[[
         "n_vendor", "n_customer", "top_vendor", "top_customer"]].fillna(0).astype(int)
-    cells = desc.index
     out = desc.reset_index()
     out["account"], out["unit"] = out["account"].astype(object), out["unit"].astype(object)
-    info = out["unit"].map(unit_info)
-    out["kind"] = info.map(lambda u: u.kind)
-    out["scale_low"], out["scale_high"] = info.map(lambda u: u.low), info.map(lambda u: u.high)
-    spans = info.map(lambda u: u.span).to_numpy(dtype=float)
+    info = _unit_facts(out["unit"], unit_info)
+    out["kind"] = info["kind"]
+    out["scale_low"], out["scale_high"] = info["low"], info["high"]
+    spans = info["span"].to_numpy(dtype=float)
     out["sd_vendor"] = np.sqrt(out["var_vendor"])
     out["sd_customer"] = np.sqrt(out["var_customer"])
     both = (out["n_vendor"] > 0) & (out["n_customer"] > 0)
@@ -152,13 +146,13 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
         [unanimous, ~((out["n_vendor"] >= 2) & (out["n_customer"] >= 2))],
         [UNANIMOUS, TOO_FEW_FOR_INTERVAL], None)
 
-    v, c = _padded(frame, cells, "vendor"), _padded(frame, cells, "customer")
+    v, c = _padded(frame, "vendor"), _padded(frame, "customer")
     gt, eq, lt = pairs(v, c)
     out["pairs_higher"], out["pairs_tied"], out["pairs_lower"] = gt, eq, lt
     out["pairs_total"] = out["n_vendor"] * out["n_customer"]
     out["u_vendor"] = gt + eq / 2
     out["cliffs_delta"] = cliffs_delta(gt, lt, out["n_vendor"], out["n_customer"])
-    out["magnitude"] = [magnitude(d) if np.isfinite(d) else None for d in out["cliffs_delta"]]
+    out["magnitude"] = magnitudes(out["cliffs_delta"].to_numpy())
     out["hedges_g"] = hedges_g(out["mean_vendor"], out["var_vendor"], out["n_vendor"],
                                out["mean_customer"], out["var_customer"], out["n_customer"])
 
@@ -180,7 +174,7 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
         [~both, out["kind"] == "item", out["testable"]],
         [INSUFFICIENT_DATA, ITEM_NOT_TESTED, None], TOO_FEW_TO_TEST)
 
-    points = info.map(lambda u: u.points).to_numpy()
+    points = info["points"].to_numpy()
     for side in ("vendor", "customer"):
         out[f"rwg_{side}"] = np.where(out["kind"] == "item",
                                       rwg(out[f"var_{side}"], out[f"n_{side}"], points), np.nan)
@@ -190,8 +184,17 @@ def compare_units(frame: pd.DataFrame, unit_info: dict[str, Unit],
     sd_ref = reference_sd(frame, unit_info)
     out["sd_ref"] = out["unit"].map(sd_ref)
     out["gap_z"] = out["gap"] / out["sd_ref"]
-    classify(out, info.map(lambda u: u.agree_min))
+    classify(out, info["agree_min"])
     return out
+
+
+def _unit_facts(unit: pd.Series, unit_info: dict[str, Unit]) -> pd.DataFrame:
+    """Kind, scale and agreement threshold of each row's unit, looked up once per unit."""
+    facts = pd.DataFrame([{"kind": u.kind, "low": u.low, "high": u.high, "span": u.span,
+                           "points": u.points, "agree_min": u.agree_min}
+                          for u in unit_info.values()], index=list(unit_info))
+    codes = pd.Index(facts.index).get_indexer(unit)
+    return facts.iloc[codes].set_index(unit.index)
 
 
 def _dimension_rwg(out: pd.DataFrame, item_variances: pd.DataFrame,

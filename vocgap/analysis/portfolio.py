@@ -193,18 +193,15 @@ def reliability(scored: pd.DataFrame, instrument) -> pd.DataFrame:
     dims = [(d.id, [i.id for i in instrument.dimension_items(d.id)])
             for d in instrument.dimensions]
     wanted = [i for _, ids in dims for i in ids]
-    part = scored[scored["item"].isin(wanted)]
-    # One pivot for every item, then a column slice per dimension.
-    wide = part.pivot_table(index=["side", "account", "respondent"], columns="item",
-                            values="value", aggfunc="first")
-    sides = wide.index.get_level_values("side")
+    wide, sides = _respondent_items(scored, wanted)
+    column = {item: i for i, item in enumerate(wanted)}
     rows = []
     for dim, ids in dims:
         if len(ids) < 2:
             continue
-        block = wide.reindex(columns=ids).to_numpy()
+        block = wide[:, [column[i] for i in ids]]
         for side in ("vendor", "customer", "pooled"):
-            data = block if side == "pooled" else block[np.asarray(sides == side)]
+            data = block if side == "pooled" else block[sides == side]
             alpha, complete = cronbach_alpha(data)
             ok = complete >= MIN_ALPHA_RESPONDENTS and np.isfinite(alpha)
             rows.append({"dimension": dim, "side": side, "respondents": complete,
@@ -213,6 +210,30 @@ def reliability(scored: pd.DataFrame, instrument) -> pd.DataFrame:
                          "low": bool(ok and alpha < 0.70)})
     return pd.DataFrame(rows, columns=["dimension", "side", "respondents", "alpha", "note",
                                        "low"])
+
+
+def _respondent_items(scored: pd.DataFrame, items: list[str]) -> tuple[np.ndarray,
+                                                                       np.ndarray]:
+    """Respondents × ``items`` matrix of answers (NaN where none), rows ordered by side, account
+    and respondent, each cell the first answer given; and each row's side. This is what
+    ``pivot_table(index=[side, account, respondent], columns=item, aggfunc="first")`` gives,
+    filled from integer codes instead of a grouped pivot."""
+    part = scored[scored["item"].isin(items) & scored["value"].notna()]
+    part = part[part[["side", "account", "respondent"]].notna().all(axis=1)]
+    keys = [pd.factorize(part[name], sort=True) for name in ("side", "account", "respondent")]
+    combined = np.zeros(len(part), dtype=np.int64)
+    for codes, uniques in keys:
+        combined = combined * len(uniques) + codes
+        combined = pd.factorize(combined, sort=True)[0]  # keeps the order, bounds the numbers
+    row = combined
+    col = pd.Index(items).get_indexer(part["item"])
+    people = int(row.max()) + 1 if len(row) else 0
+    wide = np.full((people, len(items)), np.nan)
+    # Written last to first, so that the first answer of a repeated item is the one kept.
+    wide[row[::-1], col[::-1]] = part["value"].to_numpy()[::-1]
+    side_of = np.empty(people, dtype=object)
+    side_of[row] = np.asarray(keys[0][1], dtype=object)[keys[0][0]]
+    return wide, side_of
 
 
 def trend(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,6 +11,7 @@ from ..instruments import Instrument
 from . import headline, portfolio
 from .codes import INSUFFICIENT_DATA, OK, THIN
 from .gaps import category_counts, compare_units, item_variances
+from .output import by_account, clean, column_values, json_bytes, records
 from .schema import TABLES, VENDOR_TABLES
 from .scoring import Unit, scored_items, unit_frame, units
 from .summary import summarise
@@ -102,21 +102,28 @@ class Analysis:
         return pd.DataFrame(self.portfolio.get(key, []))
 
     def to_json(self) -> dict:
-        """The documented, stable JSON schema (see docs/analysis-schema.md); never NaN."""
-        grouped = {name: _by_account(getattr(self, name)) for name in (
+        """The documented, stable JSON schema (see docs/analysis-schema.md); never NaN.
+
+        Built column-wise (``output``): every table is cleaned once per column, not per value.
+        """
+        grouped = {name: by_account(getattr(self, name)) for name in (
             "superior", "recommend", "stages", "power_map", "coverage", "priorities",
             "verbatims")}
         counts = _category_lookup(self.categories)
         comparisons = self.gaps.assign(counts=[
-            counts.get(key) for key in zip(self.gaps["account"], self.gaps["unit"],
-                                           strict=True)])
-        dims = _by_account(comparisons[comparisons["kind"] == "dimension"])
-        items = _by_account(comparisons[comparisons["kind"] == "item"])
-        accounts = [self._account(row, dims, items, grouped)
-                    for row in self.counts.to_dict(orient="records")]
-        return clean({"schema": SCHEMA, **self.meta, "accounts": accounts,
-                      "portfolio": self.portfolio,
-                      "vendor_staff": self.accuracy.to_dict(orient="records")})
+            counts.get(key) for key in zip(column_values(self.gaps["account"]),
+                                           column_values(self.gaps["unit"]), strict=True)])
+        kind = comparisons["kind"].to_numpy()
+        dims = by_account(comparisons[kind == "dimension"])
+        items = by_account(comparisons[kind == "item"])
+        accounts = [self._account(row, dims, items, grouped) for row in records(self.counts)]
+        return {"schema": SCHEMA, **clean(self.meta), "accounts": accounts,
+                "portfolio": clean(self.portfolio),
+                "vendor_staff": records(self.accuracy)}
+
+    def to_json_bytes(self, *, indent: bool = True) -> bytes:
+        """``to_json`` as UTF-8 JSON text, written by orjson."""
+        return json_bytes(self.to_json(), indent=indent)
 
     def _account(self, counts: dict, dims: dict, items: dict, grouped: dict) -> dict:
         name = counts["account"]
@@ -142,43 +149,15 @@ class Analysis:
         }
 
 
-def _by_account(frame: pd.DataFrame) -> dict[str, list[dict]]:
-    """Records of a frame grouped by account, without the account column, in one pass."""
-    if frame.empty or "account" not in frame:
-        return {}
-    out: dict[str, list[dict]] = {}
-    for row in frame.to_dict(orient="records"):
-        out.setdefault(row.pop("account"), []).append(row)
-    return out
-
-
 def _category_lookup(categories: pd.DataFrame) -> dict[tuple, dict]:
     """(account, unit) → {side: [{value, count}, …]} for the comparison objects."""
     out: dict[tuple, dict] = {}
-    for account, unit, side, value, count in categories[
-            ["account", "unit", "side", "value", "count"]].itertuples(index=False):
+    columns = [column_values(categories[c]) for c in ("account", "unit", "side", "value",
+                                                       "count")]
+    for account, unit, side, value, count in zip(*columns, strict=True):
         sides = out.setdefault((account, unit), {"vendor": [], "customer": []})
         sides[side].append({"value": value, "count": count})
     return out
-
-
-def clean(value):
-    """JSON-safe: NaN and infinities become null; numpy scalars become Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [clean(v) for v in value.tolist()]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def respondent_counts(answers: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
@@ -242,8 +221,9 @@ def _consultant_edition(data: AnalysisInput, instrument: Instrument, min_group: 
     gaps.insert(2, "label", gaps["unit"].map({u: i.label for u, i in unit_info.items()}))
     superior = headline.superior_experience(answers, instrument)
     stages = headline.stages(answers, instrument)
-    frame_with_kind = frame.assign(kind=frame["unit"].map(
-        {u: i.kind for u, i in unit_info.items()}))
+    # In place rather than a copy: the unit frame is the largest frame the analysis holds.
+    frame["kind"] = frame["unit"].map({u: i.kind for u, i in unit_info.items()})
+    frame_with_kind = frame
     prior_gaps = prior_counts = None
     if previous is not None:
         prior = scored_items(previous.answers, instrument)

@@ -78,13 +78,40 @@ def dimension_scores(scored: pd.DataFrame, instrument: Instrument) -> pd.DataFra
                   for i in instrument.dimension_items(d.id)}
     need = {d.id: math.ceil(len(instrument.dimension_items(d.id)) / 2)
             for d in instrument.dimensions}
-    frame = scored[scored["item"].isin(membership)].assign(
-        unit=lambda f: f["item"].map(membership))
-    grouped = frame.groupby(["account", "side", "respondent", "unit"], observed=True,
-                            sort=False)["value"].agg(["mean", "count"]).reset_index()
-    grouped = grouped[grouped["count"] >= grouped["unit"].map(need)]
-    return grouped.assign(value=grouped["mean"].round(9))[
+    frame = scored[scored["item"].isin(membership)]
+    frame = frame[frame[["account", "side", "respondent"]].notna().all(axis=1)]
+    unit = frame["item"].map(membership)
+    group, first = _first_seen_groups([frame["account"], frame["side"], frame["respondent"],
+                                       unit])
+    # One integer key, groups in order of first appearance (as a multi-key sort=False groupby).
+    grouped = frame["value"].groupby(group).agg(["mean", "count"])
+    people = frame.iloc[first]
+    scores = pd.DataFrame({"account": people["account"].to_numpy(),
+                           "side": people["side"].to_numpy(),
+                           "respondent": people["respondent"].to_numpy(),
+                           "unit": unit.iloc[first].to_numpy(),
+                           "mean": grouped["mean"].to_numpy(),
+                           "count": grouped["count"].to_numpy()})
+    for name in ("account", "side", "respondent", "unit"):
+        source = unit if name == "unit" else frame[name]
+        scores[name] = scores[name].astype(source.dtype)
+    scores = scores[scores["count"] >= scores["unit"].map(need)]
+    return scores.assign(value=scores["mean"].round(9))[
         ["account", "side", "respondent", "unit", "value"]].reset_index(drop=True)
+
+
+def _first_seen_groups(keys: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each row over several key columns (numbered in order of first
+    appearance) and the position of each group's first row."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(key, use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+        combined, _ = pd.factorize(combined)  # renumber, so the product never overflows
+    group = combined
+    first = np.full(int(group.max()) + 1 if len(group) else 0, -1, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return group, first
 
 
 def unit_frame(scored: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:

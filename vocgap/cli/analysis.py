@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -53,14 +52,13 @@ def analyse_cmd(study, wave_number, instrument_path, responses, edition, min_gro
             raise click.ClickException(str(exc)) from None
         result = analyse(data, instrument, min_group=min_group, edition=edition,
                          meta={"source": str(responses)})
-    click.echo(json.dumps(result.to_json(), allow_nan=False, ensure_ascii=False,
-                          indent=None if compact else 2))
+    click.echo(result.to_json_bytes(indent=not compact) + b"\n", nl=False)
     if csv_dir:
         folder = Path(csv_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        from ..collection.export import neutralise_formulas
+        from ..collection.fast_csv import write_csv
 
-        for name, table in result.tables().items():
-            neutralise_formulas(table).to_csv(folder / f"{name}.csv", index=False,
-                                                  lineterminator="\r\n")
-        click.echo(f"wrote {len(result.tables())} tables to {folder}", err=True)
+        tables = result.tables()
+        for name, table in tables.items():
+            write_csv(table, folder / f"{name}.csv")
+        click.echo(f"wrote {len(tables)} tables to {folder}", err=True)

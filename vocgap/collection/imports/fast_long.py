@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ...instruments import Instrument
 from ..values import InvalidValue
@@ -30,13 +31,36 @@ def read_fast(data, table: Table, instrument: Instrument,
     stream = io.BufferedReader(CountingReader(raw, progress)) if progress is not None else raw
     try:
         with stream:
-            frame = pd.read_csv(stream, sep=table.detected.delimiter, dtype="category",
-                                keep_default_na=False, na_values=[],
-                                encoding=table.detected.codec, engine="c")
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+            if table.detected.codec in UTF8:
+                frame = _read_arrow(stream, table.detected.delimiter, len(header))
+            else:
+                frame = pd.read_csv(stream, sep=table.detected.delimiter, dtype="category",
+                                    keep_default_na=False, na_values=[],
+                                    encoding=table.detected.codec, engine="c")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, pa.ArrowException):
         return None
     frame.columns = header
     return _checked(frame, readers)
+
+
+UTF8 = ("utf-8", "utf-8-sig")
+
+
+def _read_arrow(stream, delimiter: str, width: int) -> pd.DataFrame:
+    """Every column as a categorical of the exact text (nothing read as missing, nothing read
+    as a number), parsed by pyarrow's CSV reader: several times faster than pandas' C parser
+    on a long file. The header line is skipped; the caller names the columns."""
+    import pyarrow.csv as pa_csv
+
+    names = [f"column{i}" for i in range(width)]
+    text = pa.dictionary(pa.int32(), pa.string())
+    table = pa_csv.read_csv(
+        stream, read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, text), strings_can_be_null=False,
+            null_values=[]))
+    return table.to_pandas()
 
 
 def _clean(column: pd.Series, lower: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
