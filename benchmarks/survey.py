@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--instrument", default="b2b-relationship")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vocgap-survey-"))
     app, client, url = survey_client(folder, args.instrument)
@@ -144,7 +145,7 @@ def main() -> None:
     print(f"  survey save POST:     {post_ms:.2f} ms  ({post_ms / bare_ms:.1f}× bare; "
           f"target ≤ 10 ms)")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
 
 
 if __name__ == "__main__":
