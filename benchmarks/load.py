@@ -205,7 +205,8 @@ def main() -> None:
                                    "print(c['workers'], c['threads'])"], cwd=ROOT, env=env,
                                   capture_output=True, text=True).stdout.split()
         print(f"{database}; gunicorn.conf.py: {settings[0]} gthread workers × {settings[1]} "
-              f"threads; bare WSGI app, same server and client: {ceiling:.0f} requests/s")
+              f"threads; bare WSGI app, same server and client: {ceiling:.0f} requests/s; "
+              f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         open_tally, saturated = loadclient.Tally(), loadclient.Tally()
         jobs, doubles = phase_jobs(people[:args.respondents], args.double, open_tally,
                                    args.port, 7)

@@ -127,7 +127,7 @@ def main() -> None:
                 runs[workers].append(elapsed)
                 print(f"{workers} queue worker(s): {len(result.finished)} PDFs in {elapsed:.1f} s "
                       f"({len(result.finished) / elapsed:.2f}/s, {elapsed / args.reports:.2f} s "
-                      f"per PDF)")
+                      f"per PDF; load average {os.getloadavg()[0]:.1f})")
     finally:
         redis.terminate()
         redis.wait(timeout=30)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import re
 import statistics
@@ -139,7 +140,7 @@ def main() -> None:
     get_ms = 1000 * statistics.median(gets)
     post_ms = 1000 * statistics.median(posts)
     print(f"survey page ({args.instrument}, {len(form) - 2} answers on page 1), "
-          f"{args.rounds} rounds, medians:")
+          f"{args.rounds} rounds, load average {os.getloadavg()[0]:.1f}, medians:")
     print(f"  bare Flask route GET: {bare_ms:.2f} ms")
     print(f"  survey page GET:      {get_ms:.2f} ms  ({get_ms / bare_ms:.1f}× bare; target ≤ 5 ms)")
     print(f"  survey save POST:     {post_ms:.2f} ms  ({post_ms / bare_ms:.1f}× bare; "
