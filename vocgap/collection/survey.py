@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -101,7 +101,8 @@ def stored_form_data(response: Response | None) -> dict[str, object]:
     if response is None:
         return data
     scale_items = {}
-    for key, num, text, dont_know, kind in db.session.execute(answer_rows(response.id)):
+    rows = db.session.execute(answer_rows(), {"response_id": response.id})
+    for key, num, text, dont_know, kind in rows:
         if kind is None:
             value = form_value(StoredValue(num, text, dont_know))
             if value is not None:
@@ -115,9 +116,12 @@ def stored_form_data(response: Response | None) -> dict[str, object]:
     return data
 
 
-def answer_rows(response_id: int) -> sa.CompoundSelect:
+@cache
+def answer_rows() -> sa.CompoundSelect:
     """(field name, number, text, don't know, power-map kind or NULL) for every stored answer of
-    the response: its answers, then each power-map rating as one row per kind."""
+    the response ``:response_id``: its answers, then each power-map rating as one row per kind.
+    Built once: constructing the statement cost more than running it."""
+    response_id = sa.bindparam("response_id")
     none = sa.cast(sa.null(), sa.String)
     answers = sa.select(Answer.item_id, Answer.value_num, Answer.value_text, Answer.dont_know,
                         none).where(Answer.response_id == response_id)
