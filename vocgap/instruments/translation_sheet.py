@@ -197,6 +197,7 @@ def companion_yaml(instrument: Instrument, language: str, texts: Mapping[str, st
                    comment: str | None = None) -> str:
     """A companion file's text: a comment, the header, then the texts in the source's order."""
     ordered = {key: texts[key] for key in source_texts(instrument) if key in texts}
+    ordered.update((key, text) for key, text in texts.items() if key not in ordered)
     data = {"instrument": instrument.id, "language": language,
             "translated_from_version": instrument.version, **unflatten(ordered)}
     if comment is None:
@@ -207,7 +208,7 @@ def companion_yaml(instrument: Instrument, language: str, texts: Mapping[str, st
 
 
 def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    """The spreadsheet letter of a 0-based column index (0 -> A, 27 -> AB); imports use it too."""
     letters = ""
     index += 1
     while index:

@@ -26,12 +26,13 @@ WHAT = {"scales": "scale", "dimensions": "dimension", "sections": "section", "it
 
 
 def source_texts(instrument: Instrument) -> dict[str, str]:
-    """Every non-empty text of the instrument by key, in the order a translator reads them."""
+    """Every non-empty text of the instrument by key (ends trimmed), in the order a translator
+    reads them."""
     texts: dict[str, str] = {}
 
     def put(key: str, text: str | None) -> None:
-        if text:
-            texts[key] = text
+        if text and text.strip():
+            texts[key] = text.strip()
 
     put("title", instrument.title)
     put("description", instrument.description)
@@ -191,7 +192,7 @@ class CompanionCheck:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 self.fail(line, where_of(key), f"'{key}' must be text")
                 continue
-            out[key] = (str(value), line)
+            out[key] = (str(value).strip(), line)
         return out
 
     def completeness(self, data: dict, texts: dict[str, tuple[str, int]]) -> None:
@@ -235,10 +236,9 @@ def nearest_line(data: Any, key: str) -> int:
         if not isinstance(node, dict):
             break
         match = next((k for k in node if str(k) == part), None)
-        line = node.line_of(match) if match is not None else node.line
         if match is None:
-            break
-        node = node[match]
+            return line or node.line
+        line, node = node.line_of(match), node[match]
     return line
 
 
