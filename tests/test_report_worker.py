@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from vocgap.languages import report_languages
 from vocgap.reporting import render, worker
 
 
 def test_warm_up_renders_through_the_report_path(monkeypatch):
-    """Does the warm-up load the templates and stylesheet and write one real PDF?"""
-    monkeypatch.setattr(render, "_ENV", None)
+    """Does the warm-up compile the templates in every report language, parse the stylesheet
+    and write one real PDF?"""
+    monkeypatch.setattr(render, "_ENVS", {})
     monkeypatch.setattr(render, "_STYLE", None)
     written = []
     real = render.html_to_pdf
     monkeypatch.setattr(render, "html_to_pdf", lambda html, *a, **k: written.append(
         real(html, *a, **k)) or written[-1])
     worker.warm_up()
-    assert render._ENV is not None and render._STYLE is not None
-    compiled = {key[1] for key in render._ENV.cache.keys()}
-    assert {"report/account.html", "report/portfolio.html"} <= compiled
+    assert set(render._ENVS) == set(report_languages()) and render._STYLE is not None
+    for env in render._ENVS.values():
+        compiled = {key[1] for key in env.cache.keys()}
+        assert {"report/account.html", "report/portfolio.html"} <= compiled
     assert len(written) == 1 and written[0][:5] == b"%PDF-"
 
 

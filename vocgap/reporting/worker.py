@@ -32,13 +32,15 @@ def warm_up() -> None:
     """Load and exercise everything a report render uses, so forked horses start warm."""
     import numpy as np
 
+    from ..languages import report_languages
     from . import batch  # noqa: F401  (the job function RQ imports by name)
     from .charts import heatmap
     from .render import _env, figure, html_to_pdf, print_style
 
-    env = _env()
-    for template in ("report/account.html", "report/portfolio.html"):
-        env.get_template(template)
+    for language in report_languages():
+        env = _env(language)
+        for template in ("report/account.html", "report/portfolio.html"):
+            env.get_template(template)
     print_style()
     chart = figure(heatmap(["Account"], ["Trust"], np.array([[0.5]])))
     html_to_pdf(WARM_UP_HTML.format(src=chart["src"]))
