@@ -17,7 +17,7 @@ from typing import TypeVar
 
 Value = TypeVar("Value")
 
-PAGE_PLANS = 2048  # entries: one per instrument, language, side and account (and its contacts)
+PAGE_PLANS = 256  # per instrument, language, side, account and contacts; up to ~0.2 MB each
 
 
 class PageCache:
