@@ -8,6 +8,7 @@ import time
 
 import pytest
 from pypdf import PdfReader
+from rq.job import Job as QueueJob
 
 from vocgap.cli import main
 from vocgap.reporting import queue
@@ -93,3 +94,47 @@ def test_workspace_shows_batch_progress(app, auth, queue_url, instrument):
     batch = batch_url.rstrip("/").rsplit("/", 1)[1]
     assert outsider.get(f"/consultant/studies/{other.id}/reports/batches/{batch}"
                         ).status_code == 404
+
+
+def test_waiting_wakes_when_a_job_ends_instead_of_polling(queue_url, tmp_path, monkeypatch):
+    """Does ``wait`` sleep until a job announces its end, reading the batch's status only then?
+
+    Each broken job fails three times (two retries); the worker announces every attempt once
+    it is stored, so the waiter wakes within moments although its quiet-spell fallback is set
+    to a minute."""
+    monkeypatch.setattr(queue, "QUIET_SECONDS", 60)
+    reads = []
+    real_status = queue.status
+    monkeypatch.setattr(queue, "status", lambda *a: reads.append(1) or real_status(*a))
+    jobs = [Job("account", f"Broken {i}", {}, {"account": f"Broken {i}"},
+                str(tmp_path / f"broken-{i}.pdf")) for i in range(2)]
+    batch = queue.enqueue(jobs, queue_url, owner="test")
+    start = time.monotonic()
+    result = queue.wait(batch, queue_url, timeout=240)
+    assert time.monotonic() - start < 45
+    assert result.done and sorted(name for name, _ in result.failed) == ["Broken 0", "Broken 1"]
+    assert len(reads) <= 1 + 2 * (queue.RETRIES + 1) + 1  # the first read, one per attempt
+
+
+def test_a_finished_report_is_announced_on_its_batch_channel(queue_url, monkeypatch):
+    """Does the worker announce a finished job on the batch's channel, after storing it?"""
+    from rq.worker import Worker
+
+    from vocgap.reporting.worker import ReportWorker
+
+    stored = []
+    monkeypatch.setattr(Worker, "handle_job_success", lambda *a, **k: stored.append(1))
+    redis = queue.connect(queue_url)
+    events = redis.pubsub(ignore_subscribe_messages=True)
+    events.subscribe(queue.channel("b1"))
+    job = QueueJob.create(run_job, id="b1-abc", connection=redis, meta={"batch": "b1"})
+    worker = ReportWorker.__new__(ReportWorker)  # no warm-up: only the handler is under test
+    worker.connection = redis
+    worker.handle_job_success(job=job, queue=None, started_job_registry=None, execution=None)
+    assert stored == [1]
+    message = None
+    deadline = time.monotonic() + 5
+    while message is None and time.monotonic() < deadline:
+        message = events.get_message(timeout=1)
+    events.close()
+    assert message is not None and message["data"] == b"b1-abc"

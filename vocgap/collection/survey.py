@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -11,7 +11,8 @@ from flask_babel import gettext
 from ..extensions import db
 from ..instruments import Instrument, Section
 from ..instruments.loader import render_wording
-from ..models import Account, Participant, Response
+from ..models import Account, Answer, Participant, PowerMapRating, Response
+from . import page_cache
 from .forms import (
     Contact,
     Question,
@@ -57,50 +58,79 @@ class SurveyPlan:
     @classmethod
     def build(cls, instrument: Instrument, participant: Participant, account: Account,
               language: str | None = None) -> SurveyPlan:
-        """The survey in ``language`` (the instrument's source language when it is not offered)."""
+        """The survey in ``language`` (the instrument's source language when it is not offered);
+        its pages come from the per-process cache (see ``page_cache``)."""
         instrument = instrument.in_language(language)
         side = participant.side
         wording = {"vendor": account.study.vendor.name, "account": account.name}
-        contacts = []
+        contacts: tuple[Contact, ...] = ()
         if side == "vendor":
             people = db.session.scalars(sa.select(Participant).where(
                 Participant.account_id == account.id, Participant.side == "customer",
                 Participant.token_revoked_at.is_(None)).order_by(Participant.name))
-            contacts = [Contact(p.id, p.name, p.role_in(gettext)) for p in people]
-        pages = []
-        for section in instrument.sections:
-            questions = section_questions(section, side, wording, contacts)
-            if not questions:
-                continue
-            pages.append(Page(
-                number=len(pages) + 1, section=section,
-                title=render_wording(section.heading(side), **wording),
-                intro=render_wording(section.intro(side), **wording),
-                questions=questions, wording=wording))
-        return cls(instrument, participant, account, pages, wording, instrument.language)
+            contacts = tuple(Contact(p.id, p.name, p.role_in(gettext)) for p in people)
+        key = (side, language or "", wording["vendor"], wording["account"], contacts)
+        pages = page_cache.pages.get(
+            instrument, key, lambda: survey_pages(instrument, side, dict(wording), contacts))
+        return cls(instrument, participant, account, list(pages), wording, instrument.language)
 
     def page(self, number: int) -> Page | None:
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
 
 
+def survey_pages(instrument: Instrument, side: str, wording: dict[str, str],
+                 contacts: tuple[Contact, ...]) -> tuple[Page, ...]:
+    """Every page one side sees, worded for one account; the same for every request about it."""
+    pages: list[Page] = []
+    for section in instrument.sections:
+        questions = section_questions(section, side, wording, list(contacts))
+        if not questions:
+            continue
+        pages.append(Page(
+            number=len(pages) + 1, section=section,
+            title=render_wording(section.heading(side), **wording),
+            intro=render_wording(section.intro(side), **wording),
+            questions=questions, wording=wording))
+    return tuple(pages)
+
+
 def stored_form_data(response: Response | None) -> dict[str, object]:
-    """Stored answers as form field values, so a page re-opens exactly as it was left."""
+    """Stored answers as form field values, so a page re-opens exactly as it was left: the
+    answers and the power-map ratings in one query."""
     data: dict[str, object] = {}
     if response is None:
         return data
-    for answer in response.answers:
-        value = form_value(StoredValue(answer.value_num, answer.value_text, answer.dont_know))
-        if value is not None:
-            data[answer.item_id] = value
-    for rating in response.power_map:
-        for kind in ("support", "influence"):
-            score = getattr(rating, kind)
-            if getattr(rating, f"{kind}_dont_know"):
-                data[f"pm_{rating.contact_id}_{kind}"] = DONT_KNOW
-            elif score is not None:
-                item = response.wave.instrument.item_by_role(f"stance_{kind}")
-                data[f"pm_{rating.contact_id}_{kind}"] = option_value(item, score)
+    scale_items = {}
+    rows = db.session.execute(answer_rows(), {"response_id": response.id})
+    for key, num, text, dont_know, kind in rows:
+        if kind is None:
+            value = form_value(StoredValue(num, text, dont_know))
+            if value is not None:
+                data[key] = value
+        elif dont_know:
+            data[key] = DONT_KNOW
+        elif num is not None:
+            if kind not in scale_items:
+                scale_items[kind] = response.wave.instrument.item_by_role(f"stance_{kind}")
+            data[key] = option_value(scale_items[kind], int(num))
     return data
+
+
+@cache
+def answer_rows() -> sa.CompoundSelect:
+    """(field name, number, text, don't know, power-map kind or NULL) for every stored answer of
+    the response ``:response_id``: its answers, then each power-map rating as one row per kind.
+    Built once: constructing the statement cost more than running it."""
+    response_id = sa.bindparam("response_id")
+    none = sa.cast(sa.null(), sa.String)
+    answers = sa.select(Answer.item_id, Answer.value_num, Answer.value_text, Answer.dont_know,
+                        none).where(Answer.response_id == response_id)
+    ratings = [sa.select(
+        sa.literal("pm_") + sa.cast(PowerMapRating.contact_id, sa.String) + sa.literal(f"_{kind}"),
+        sa.cast(getattr(PowerMapRating, kind), sa.Float), sa.cast(sa.null(), sa.Text),
+        getattr(PowerMapRating, f"{kind}_dont_know"), sa.literal(kind))
+        .where(PowerMapRating.response_id == response_id) for kind in ("support", "influence")]
+    return sa.union_all(answers, *ratings)
 
 
 def answer_label(question: Question, value: object, wording: dict[str, str]) -> str:

@@ -4,6 +4,11 @@ RQ because the job is one function call with a JSON-sized payload: no routing, n
 backend are needed, and its worker already forks a fresh process for every job (memory cannot
 creep) and exits after ``--max-jobs`` renders so a supervisor can recycle it. Jobs are idempotent:
 each writes one deterministic file atomically, so a redelivered job rewrites the same file.
+
+Waiting does not poll: the worker (``worker.ReportWorker``), once a job's end is stored,
+publishes the job's id on its batch's channel, and a waiting client sleeps on that channel
+(``wait``), reading the batch's status only when woken, or after ``QUIET_SECONDS`` of silence in
+case a worker died mid-job or is not a ``ReportWorker``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ QUEUE_NAME = "vocgap-reports"
 RETRIES = 2
 KEEP_SECONDS = 7 * 24 * 3600
 EXTENSION = "vocgap_report_queue"
+QUIET_SECONDS = 5.0
 
 
 @dataclass
@@ -44,6 +50,18 @@ class BatchStatus:
 
 def connect(url: str) -> Redis:
     return Redis.from_url(url, socket_connect_timeout=5)
+
+
+def channel(batch: str) -> str:
+    return f"vocgap:batch:{batch}:events"
+
+
+def announce(job: QueueJob, connection: Redis) -> None:
+    """Wake whoever waits on the job's batch; called by the worker once the job's new status is
+    stored (a failed attempt too: it may have been the last)."""
+    batch = job.meta.get("batch")
+    if batch:
+        connection.publish(channel(batch), job.id)
 
 
 def job_id(batch: str, job: Job) -> str:
@@ -103,15 +121,25 @@ def status(batch: str, url: str) -> BatchStatus:
 
 def wait(batch: str, url: str, timeout: float = 3600,
          progress: Callable[[BatchStatus], None] | None = None) -> BatchStatus:
-    """Poll until every job has finished or failed (after its retries)."""
+    """Block until every job has finished or failed (after its retries), reading the batch's
+    status only when a job announces its end (or after a quiet spell)."""
     deadline = time.monotonic() + timeout
-    while True:
-        current = status(batch, url)
-        if progress:
-            progress(current)
-        if current.done or time.monotonic() > deadline:
-            return current
-        time.sleep(0.5)
+    redis = connect(url)
+    events = redis.pubsub(ignore_subscribe_messages=True)
+    events.subscribe(channel(batch))  # before the first status: no announcement slips between
+    try:
+        while True:
+            current = status(batch, url)
+            if progress:
+                progress(current)
+            left = deadline - time.monotonic()
+            if current.done or left <= 0:
+                return current
+            if events.get_message(timeout=min(QUIET_SECONDS, left)) is not None:
+                while events.get_message(timeout=0) is not None:
+                    pass  # several jobs ended at once: one status read covers them all
+    finally:
+        events.close()
 
 
 @dataclass(frozen=True)

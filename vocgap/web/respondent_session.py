@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from flask import session
+from flask import g, session
 from flask.sessions import SecureCookieSessionInterface
 
 from ..extensions import db
@@ -51,6 +51,9 @@ def participant() -> Participant | None:
         session.pop(ACCESS, None)
         return None
     person = db.session.get(Participant, ref.get("pid"))
+    # Held for the rest of the request: the session's identity map is weak, and the language
+    # choice, the page and its context would otherwise load the participant, study and wave anew.
+    g.respondent_loaded = person
     if person is None or person.token_revoked_at is not None or person.token_hash != ref.get("th"):
         return None
     return person
