@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, split by the part of the product they serve."""
 
+from .actions import Action
 from .base import utcnow
 from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
@@ -8,6 +9,7 @@ from .throttle import RateCounter
 
 __all__ = [
     "Account",
+    "Action",
     "Answer",
     "Invitation",
     "LinkVisit",
