@@ -143,7 +143,8 @@ def _compared(then: dict, now: dict) -> dict:
     low, high = float(low), float(high)
     customer = {"measure": "customer_score", "then": _clean(c_then), "now": _clean(c_now),
                 "change": _clean(c_now - c_then), "ci_low": _clean(low), "ci_high": _clean(high),
-                "n_then": int(then.get("n_customer") or 0), "n_now": int(now.get("n_customer") or 0),
+                "n_then": int(then.get("n_customer") or 0),
+                "n_now": int(now.get("n_customer") or 0),
                 "note": None if np.isfinite(low) else _gate_reason((then, now), ("customer",))}
     g_now, g_then = _num(now.get("gap")), _num(then.get("gap"))
     g_low, g_high, _ = gap_change_ci(now, then, span)
