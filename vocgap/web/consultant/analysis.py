@@ -14,6 +14,7 @@ from ...findings import analyse_wave
 from ...models import Participant, Study
 from ...reporting.render import account_figures, portfolio_figures
 from . import bp, study_view
+from .actions import account_page_actions
 from .people import study_account
 
 _CACHE: dict[tuple, dict] = {}
@@ -82,4 +83,5 @@ def account_analysis(study: Study, account_id: int):
     return render_template("consultant/account_analysis.html", study=study, data=data,
                            account=found, account_id=account_id, edition=edition,
                            wave=study.current_wave, contacts=contact_names(study, edition),
-                           figures=account_figures(meta, found, fmt="svg"))
+                           figures=account_figures(meta, found, fmt="svg"),
+                           account_actions=account_page_actions(study, account_id, edition, data))
