@@ -55,7 +55,7 @@ def judge_action(study: Study, action: Action, edition: str, now_wave: Wave,
                     unit=action.unit, contact=action.contact_id, edition=edition)
     # Answers so far while the later wave is open: a verdict that may still move.
     return worded(found, **words, provisional=not now_wave.has_ended()
-                  and found["verdict"] != v.CANNOT_TELL)
+                  and found["verdict"] in (v.IMPROVED, v.NO_CHANGE, v.WORSE))
 
 
 def redact_contacts(text: str, names: list[str]) -> str:
