@@ -137,11 +137,15 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
         "utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument) -> bytes:
+def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument,
+                  extra: dict[str, pd.DataFrame] | None = None) -> bytes:
+    """Responses, the data dictionary and any ``extra`` sheets (the actions, say), guarded."""
     columns, items = data_dictionary(instrument)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralise_formulas(frame).to_excel(writer, sheet_name="responses", index=False)
         neutralise_formulas(columns).to_excel(writer, sheet_name="columns", index=False)
         neutralise_formulas(items).to_excel(writer, sheet_name="items", index=False)
+        for name, sheet in (extra or {}).items():
+            neutralise_formulas(sheet).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()

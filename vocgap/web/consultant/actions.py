@@ -3,12 +3,13 @@ account and across the portfolio (overdue first), deleted after confirmation."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
+from ...actions.export import actions_frame
 from ...actions.plans import (
     Finding,
     FindingError,
@@ -21,6 +22,7 @@ from ...actions.plans import (
     study_actions,
 )
 from ...actions.tracking import action_rows
+from ...collection.export import to_csv_bytes
 from ...extensions import db
 from ...models import Account, Action, Study
 from ...models.actions import ACTION_STATUSES
@@ -200,3 +202,12 @@ def account_page_actions(study: Study, account_id: int, edition: str, data: dict
     """The account's actions for its analysis page, judged against the current wave's data."""
     account = study_account(study, account_id)
     return action_rows(study, study_actions(study, account=account), edition, now_data=data)
+
+
+@bp.get("/studies/<int:study_id>/actions.csv")
+@study_view
+def actions_csv(study: Study):
+    """The action plan with verdicts as CSV (also a sheet of the XLSX export)."""
+    name = f"{study.short_name}-actions.csv"
+    return Response(to_csv_bytes(actions_frame(study)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,6 +7,7 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ...actions.export import actions_sheets
 from ...collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
 from ...collection.imports import ImportFailed, Mapping, import_participants, import_responses
 from ...models import Study
@@ -102,6 +103,7 @@ def export(study: Study, fmt: str):
     if fmt == "csv":
         return send_file(io.BytesIO(to_csv_bytes(frame)), mimetype="text/csv",
                          as_attachment=True, download_name=name)
-    return send_file(io.BytesIO(to_xlsx_bytes(frame, wave.instrument)), as_attachment=True,
+    return send_file(io.BytesIO(to_xlsx_bytes(frame, wave.instrument, actions_sheets(study))),
+                     as_attachment=True,
                      download_name=name, mimetype="application/vnd.openxmlformats-"
                      "officedocument.spreadsheetml.sheet")
