@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...actions.export import actions_frame
@@ -45,7 +46,8 @@ class ActionEditForm(FlaskForm):
     owner = StringField("Owner (name or e-mail)", validators=[Optional(), Length(max=254),
                                                               _one_line])
     due_on = DateField("Due", validators=[Optional()])
-    status = SelectField("Status", choices=list(ACTION_STATUSES.items()), default="planned")
+    status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in
+                                            ACTION_STATUSES.items()], default="planned")
     notes = TextAreaField("Notes (consultant workspace only; never in a vendor report)",
                           validators=[Optional(), Length(max=5000)])
 
@@ -58,7 +60,7 @@ class DraftForm(FlaskForm):
 
 def _edit_form(study: Study, account: Account, action: Action | None = None) -> ActionEditForm:
     form = ActionEditForm(obj=action)
-    form.finding.choices = finding_choices(study, account)
+    form.finding.choices = [SelectChoice(k, v) for k, v in finding_choices(study, account)]
     if action is not None and not form.is_submitted():
         form.finding.data = finding_of(action).key
     return form
