@@ -15,8 +15,16 @@ from datetime import timedelta
 from vocgap.collection.studies import open_wave
 from vocgap.collection.values import coerce_value
 from vocgap.extensions import db
-from vocgap.models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
-from vocgap.models import utcnow
+from vocgap.models import (
+    Account,
+    Answer,
+    Participant,
+    PowerMapRating,
+    Response,
+    Study,
+    Wave,
+    utcnow,
+)
 
 from .factories import gen_account, gen_customer, gen_study, gen_user, gen_vendor
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 from datetime import date, timedelta
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -316,3 +316,21 @@ def test_erasing_a_contact_keeps_the_action(app, globex):
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Action, action.id).contact_id is None
+
+
+def test_the_demo_has_three_wave_one_actions_with_three_different_verdicts(app):
+    """Done when: three demo actions from wave 1 have verdicts in wave 2, and they differ —
+    Altamira's partnership improved, Castellan's executive still a blocker, Iverson & Pike
+    Legal too thin to tell."""
+    from vocgap.actions.plans import study_actions
+    from vocgap.actions.tracking import action_rows
+    from vocgap.demo import build_demo
+
+    study, _ = build_demo(str(app.config["SURVEYS_DIR"]))
+    rows = action_rows(study, study_actions(study))
+    assert len(rows) == 3 and {r["wave"] for r in rows} == {1}
+    found = {r["account"]: (r["verdict"]["verdict"], r["verdict"]["reason"]) for r in rows}
+    assert found == {
+        "Altamira Foods": ("improved", "customer_score_rose"),
+        "Castellan Insurance": ("no_detectable_change", "stance_same"),
+        "Iverson & Pike Legal": ("cannot_tell_yet", "too_few_answers")}
