@@ -1,0 +1,47 @@
+"""Alerts during fieldwork: rules evaluated when a response is submitted, delivered to the
+consultant's inbox, by e-mail, and de-identified to account owners (docs/alerts.md)."""
+
+from __future__ import annotations
+
+import logging
+
+from ..extensions import db
+from ..models import Response, Study, Wave
+from .evaluate import evaluate_account, evaluate_response, evaluate_wave, settings_for
+from .notify import deliver
+
+__all__ = ["after_submit", "evaluate_account", "evaluate_and_deliver", "evaluate_response",
+           "evaluate_wave", "settings_for"]
+
+log = logging.getLogger(__name__)
+
+
+def evaluate_and_deliver(study: Study, wave: Wave | None = None) -> int:
+    """Evaluate every account of the wave, commit, then deliver; returns the new alerts."""
+    wave = wave or study.current_wave
+    created = evaluate_wave(study, wave)
+    db.session.commit()
+    accounts = set(db.session.scalars(Response.__table__.select().with_only_columns(
+        Response.account_id).distinct().where(Response.wave_id == wave.id,
+                                              Response.status == "submitted")))
+    deliver(study, wave, created, accounts)
+    db.session.commit()
+    return len(created)
+
+
+def after_submit(response_id: int) -> None:
+    """Called once a response is committed as submitted: evaluate its account and deliver.
+
+    The respondent's answers are already safe; a failure here is logged, never shown to them,
+    and caught up by the next submission or ``vocgap alerts evaluate``."""
+    try:
+        response = db.session.get(Response, response_id)
+        if response is None or not response.submitted:
+            return
+        created = evaluate_response(response_id)
+        db.session.commit()
+        deliver(response.wave.study, response.wave, created, {response.account_id})
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the submission stands whatever happens to its alerts
+        db.session.rollback()
+        log.exception("alerts for response %s could not be evaluated", response_id)
