@@ -10,8 +10,8 @@ from ..models import Response, Study, Wave
 from .evaluate import evaluate_account, evaluate_response, evaluate_wave, settings_for
 from .notify import deliver
 
-__all__ = ["after_submit", "evaluate_account", "evaluate_and_deliver", "evaluate_response",
-           "evaluate_wave", "settings_for"]
+__all__ = ["after_import", "after_submit", "evaluate_account", "evaluate_and_deliver",
+           "evaluate_response", "evaluate_wave", "settings_for"]
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,14 @@ def evaluate_and_deliver(study: Study, wave: Wave | None = None) -> int:
     deliver(study, wave, created, accounts)
     db.session.commit()
     return len(created)
+
+
+def after_import(study: Study, report, wave: Wave | None = None):
+    """After responses are imported (not a dry run): evaluate the wave and say what was raised."""
+    if not report.dry_run:
+        created = evaluate_and_deliver(study, wave)
+        report.notes.append(f"alerts: {created} new alert{'' if created == 1 else 's'} raised")
+    return report
 
 
 def after_submit(response_id: int) -> None:

@@ -42,7 +42,8 @@ def dimension_names(wave: Wave) -> dict[str, str]:
 
 
 def inbox_link(study: Study) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/consultant/studies/{study.id}/alerts/"
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/consultant/studies/{study.id}/alerts/"
 
 
 def email_consultants(study: Study, wave: Wave, alerts: list[Alert]) -> bool:
@@ -85,8 +86,8 @@ def described_supporters(wave: Wave, account_id: int) -> int:
     answers, ratings, contacts = account_frames(wave, account_id)
     believed = believed_stances(ratings.astype({"support": float, "influence": float}))
     own = self_stances(answers.astype({"value": float}), wave.instrument) if len(answers) else {}
-    return sum(1 for response, view in own.items()
-               if view != "unknown" and believed.get(contacts.get(response, -1), {}).get("view") in SUPPORTER_VIEWS)
+    return sum(1 for response, view in own.items() if view != "unknown" and believed.get(
+        contacts.get(response, -1), {}).get("view") in SUPPORTER_VIEWS)
 
 
 def notify_owner(study: Study, wave: Wave, account: Account) -> OwnerNotice | None:
