@@ -15,7 +15,8 @@ from . import bp, study_view
 from .forms import UPLOAD_HELP, ResponsesUploadForm, UploadForm
 
 IMPORT_PAGES = {"consultant.import_participants_page": "participants",
-                "consultant.import_responses_page": "responses"}
+                "consultant.import_responses_page": "responses",
+                "consultant.import_accounts_page": "accounts"}
 
 
 def upload_limit() -> str:
