@@ -81,8 +81,8 @@ def test_vendor_edition_leaves_a_hidden_account_out_of_every_sum(portfolio):
 
 
 def test_renewals_list_blind_spots_first_within_180_days(portfolio):
-    """D (two blind spots, in 31 days) before A (one, 53 days) before B (none, day 180);
-    C renewed already and is left out."""
+    """D (blind spots, in 31 days) and A (53 days) before B (none, day 180, the last day
+    counted); C renewed already and is left out."""
     result = revenue_at_stake(portfolio, FACTS, vendor_edition=False, today=TODAY)
     rows = [(r["account"], r["days"], len(r["blind_spots"])) for r in result["renewals"]]
     assert rows == [("D", 31, 2), ("A", 53, 1), ("B", 180, 0)]
@@ -121,3 +121,15 @@ def test_the_section_is_left_out_when_no_account_has_revenue_or_renewal(portfoli
     meta = {"revenue": {"currency": "EUR", "accounts": {
         "A": {"revenue": None, "renewal_date": None}}}, "vendor": "N"}
     assert revenue_section(meta, {"accounts": portfolio, "edition": "consultant"}) is None
+
+
+def test_a_blind_spot_renewing_later_comes_before_a_clean_one_renewing_sooner():
+    """Blind spots first, whatever the dates; soonest first within each group."""
+    accounts = [account("Soon", [dim("trust", "agreement", "shared_strength", 0.0)]),
+                account("Late", [dim("trust", "over_estimation", "blind_spot")]),
+                account("Mid", [dim("trust", "over_estimation", "blind_spot")])]
+    facts = {"Soon": {"revenue": 1.0, "renewal_date": date(2026, 11, 24)},
+             "Late": {"revenue": 1.0, "renewal_date": date(2027, 4, 1)},
+             "Mid": {"revenue": 1.0, "renewal_date": date(2027, 1, 1)}}
+    result = revenue_at_stake(accounts, facts, vendor_edition=False, today=TODAY)
+    assert [r["account"] for r in result["renewals"]] == ["Mid", "Late", "Soon"]

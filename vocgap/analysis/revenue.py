@@ -66,8 +66,8 @@ def _headline(by_class: list[dict]) -> dict | None:
 
 def _renewals(accounts: list[dict], facts: dict[str, dict], today: date,
               days: int) -> list[dict]:
-    """Renewals from today to ``days`` ahead: accounts with blind spots first (most first),
-    then by date."""
+    """Renewals from today to ``days`` ahead: accounts with a blind spot first, each group
+    soonest first."""
     rows = []
     for account in accounts:
         renewal = facts[account["account"]].get("renewal_date")
@@ -80,7 +80,7 @@ def _renewals(accounts: list[dict], facts: dict[str, dict], today: date,
                      "revenue": facts[account["account"]].get("revenue"),
                      "blind_spots": blind, "compared": any(
                          d.get("gap") is not None for d in _dimensions(account).values())})
-    return sorted(rows, key=lambda r: (-len(r["blind_spots"]), r["renewal_date"], r["account"]))
+    return sorted(rows, key=lambda r: (not r["blind_spots"], r["renewal_date"], r["account"]))
 
 
 def revenue_at_stake(accounts: list[dict], facts: dict[str, dict], *, vendor_edition: bool,
