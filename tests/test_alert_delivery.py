@@ -195,3 +195,52 @@ def test_owner_digest_discloses_false_champions_only_among_enough_supporters():
     assert enough.false_champion and enough.disclosed == [1, 2, 3]
     assert owner_digest(alerts, respondents=5, covered=3, min_group=3, supporters=3,
                         dimension_names=names) is None
+
+
+def test_an_owner_notice_that_fails_to_send_is_tried_again(app, study, account, monkeypatch):
+    """SMTP down when the group completes: nothing is marked as told, and the next
+    evaluation sends the notice."""
+    from vocgap.alerts import evaluate_and_deliver
+    from vocgap.collection.mail import Mailer
+
+    real = Mailer.send
+
+    def down(self, message):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(Mailer, "send", down)
+    for name, score in (("Ann A", 2), ("Ben B", 9), ("Cai C", 9)):
+        customer(study, account, name, recommend=score)
+    assert db.session.scalar(sa.select(sa.func.count(OwnerNotice.id))) == 0
+    monkeypatch.setattr(Mailer, "send", real)
+    evaluate_and_deliver(study)
+    assert len(outbox(app, "owner@vendor.test")) == 1
+    assert db.session.scalar(sa.select(Alert).where(Alert.rule == "detractor")
+                             ).owner_notice_id is not None
+
+
+def test_a_group_claimed_by_a_parallel_submission_is_not_told_twice(app, study, account,
+                                                                    monkeypatch):
+    """Another request claims the group between our reading and our writing: we send nothing."""
+    import vocgap.alerts.notify as notify
+
+    settings = db.session.get(AlertSettings, study.id)
+    settings.notify_owners = False
+    db.session.commit()
+    for name, score in (("Ann A", 2), ("Ben B", 9), ("Cai C", 9)):
+        customer(study, account, name, recommend=score)
+    real = notify.owner_digest
+
+    def raced(*args, **kwargs):
+        digest = real(*args, **kwargs)
+        with db.engine.begin() as other:  # the parallel request, committed first
+            other.execute(OwnerNotice.__table__.insert().values(
+                wave_id=study.current_wave.id, account_id=account.id, respondents=3,
+                status="sent", sent_at=db.func.now()))
+        return digest
+
+    monkeypatch.setattr(notify, "owner_digest", raced)
+    assert notify.notify_owner(study, study.current_wave, account) is None
+    db.session.commit()
+    assert outbox(app, "owner@vendor.test") == []
+    assert db.session.scalar(sa.select(sa.func.count(OwnerNotice.id))) == 1

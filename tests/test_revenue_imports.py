@@ -31,9 +31,9 @@ def facts() -> dict[str, tuple]:
 
 def test_accounts_file_upserts_by_name_and_keeps_what_a_cell_leaves_empty(study):
     """Is 'GLOBEX' the existing Globex (revenue replaced, segment kept), and Initech added?"""
-    csv = ("account,annual_revenue,renewal_date,owner_email,segment\n"
-           "GLOBEX,\"1,250,000\",2027-03-31,Owner@Vendor.example,\n"
-           "Initech,640000.5,,,Mid-market\n").encode()
+    csv = (b"account,annual_revenue,renewal_date,owner_email,segment\n"
+           b"GLOBEX,\"1,250,000\",2027-03-31,Owner@Vendor.example,\n"
+           b"Initech,640000.5,,,Mid-market\n")
     report = import_accounts(study, csv, "accounts.csv")
     assert report.created == {"accounts updated": 1, "new accounts": 1}
     assert facts() == {
@@ -75,10 +75,10 @@ def test_a_dry_run_writes_nothing(study):
 
 def test_participants_file_carries_revenue_for_a_customers_account(study):
     """Do annual_revenue and renewal_date on a customer's row set their account's facts?"""
-    csv = ("name,side,account,email,annual_revenue,renewal_date\n"
-           "Ann,customer,Globex,ann@globex.example,2500000,2027-01-15\n"
-           "Ben,customer,Globex,ben@globex.example,2500000,\n"
-           "Cy,customer,Initech,cy@initech.example,,2026-12-24\n").encode()
+    csv = (b"name,side,account,email,annual_revenue,renewal_date\n"
+           b"Ann,customer,Globex,ann@globex.example,2500000,2027-01-15\n"
+           b"Ben,customer,Globex,ben@globex.example,2500000,\n"
+           b"Cy,customer,Initech,cy@initech.example,,2026-12-24\n")
     import_participants(study, csv, "people.csv")
     assert facts()["Globex"][:2] == (Decimal("2500000.00"), date(2027, 1, 15))
     assert facts()["Initech"][:2] == (None, date(2026, 12, 24))
@@ -87,10 +87,10 @@ def test_participants_file_carries_revenue_for_a_customers_account(study):
 def test_participants_file_refuses_two_revenues_for_one_account_and_vendor_rows(study):
     """Two different revenues for Globex, and a revenue on a vendor's row: both named, and no
     participant or account written."""
-    csv = ("name,side,account,accounts,function,email,annual_revenue\n"
-           "Ann,customer,Globex,,,ann@globex.example,100\n"
-           "Ben,customer,globex,,,ben@globex.example,200\n"
-           "Vic,vendor,,Globex,sales,vic@vendor.example,300\n").encode()
+    csv = (b"name,side,account,accounts,function,email,annual_revenue\n"
+           b"Ann,customer,Globex,,,ann@globex.example,100\n"
+           b"Ben,customer,globex,,,ben@globex.example,200\n"
+           b"Vic,vendor,,Globex,sales,vic@vendor.example,300\n")
     with pytest.raises(ImportFailed) as caught:
         import_participants(study, csv, "people.csv")
     assert {(e.line, e.column) for e in caught.value.errors} == {(3, "annual_revenue"),

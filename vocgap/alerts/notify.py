@@ -11,6 +11,7 @@ import smtplib
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from sqlalchemy.exc import IntegrityError
 
 from ..collection.mail import Mailer
 from ..extensions import db
@@ -95,8 +96,7 @@ def notify_owner(study: Study, wave: Wave, account: Account) -> OwnerNotice | No
     if not account.owner_email:
         return None
     covered = db.session.scalar(sa.select(sa.func.max(OwnerNotice.respondents)).where(
-        OwnerNotice.wave_id == wave.id, OwnerNotice.account_id == account.id,
-        OwnerNotice.status.in_(["sent", "quiet"]))) or 0
+        OwnerNotice.wave_id == wave.id, OwnerNotice.account_id == account.id)) or 0
     pending = db.session.execute(sa.select(Alert.id, Alert.rule, Alert.subject).where(
         Alert.wave_id == wave.id, Alert.account_id == account.id,
         Alert.owner_notice_id.is_(None)).order_by(Alert.id)).all()
@@ -109,7 +109,11 @@ def notify_owner(study: Study, wave: Wave, account: Account) -> OwnerNotice | No
         return None
     notice = OwnerNotice(wave_id=wave.id, account_id=account.id,
                          respondents=digest.respondents, status="quiet")
-    db.session.add(notice)
+    try:
+        with db.session.begin_nested():  # claim the group: a parallel submission gets nothing
+            db.session.add(notice)
+    except IntegrityError:
+        return None
     if digest.has_signals:
         settings = settings_for(study)
         context = {"study": study, "account": account, "vendor": study.vendor.name,
@@ -123,15 +127,16 @@ def notify_owner(study: Study, wave: Wave, account: Account) -> OwnerNotice | No
                     render_template("email/owner_notice.txt", **context),
                     render_template("email/owner_notice.html", **context),
                     sender_name=study.sender_name, reply_to=study.contact_email))
-            notice.status = "sent"
         except MAIL_ERRORS as exc:
+            # Release the group so that the next evaluation tries again; alerts stay pending.
             log.warning("owner notice for account %s failed: %s", account.id, exc)
-            notice.status, notice.error = "failed", str(exc)[:500]
-            return notice
-    db.session.flush()
-    if notice.status == "sent":
+            db.session.delete(notice)
+            db.session.flush()
+            return None
+        notice.status = "sent"
         db.session.execute(sa.update(Alert).where(Alert.id.in_(digest.disclosed))
                            .values(owner_notice_id=notice.id))
+    db.session.flush()
     return notice
 
 

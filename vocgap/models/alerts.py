@@ -45,7 +45,9 @@ class OwnerNotice(db.Model):
     """One de-identified message to an account owner, covering the customers answered so far."""
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('sent', 'failed', 'quiet')", name="status_known"),)
+        # One notice per group: two submissions completing the same group at once send one.
+        sa.UniqueConstraint("wave_id", "account_id", "respondents", name="uq_owner_notice_once"),
+        sa.CheckConstraint("status IN ('sent', 'quiet')", name="status_known"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     wave_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("wave.id", ondelete="CASCADE"),
@@ -56,7 +58,6 @@ class OwnerNotice(db.Model):
     # "quiet": due, but nothing to say; it still counts, so the next group is as large.
     respondents: so.Mapped[int]
     status: so.Mapped[str] = so.mapped_column(sa.String(8))
-    error: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     sent_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 

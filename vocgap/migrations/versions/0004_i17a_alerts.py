@@ -48,15 +48,15 @@ def upgrade():
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('respondents', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
-    sa.Column('error', sa.String(length=500), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('sent', 'failed', 'quiet')",
+    sa.CheckConstraint("status IN ('sent', 'quiet')",
                        name=op.f('ck_owner_notice_status_known')),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'],
                             name=op.f('fk_owner_notice_account_id_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['wave_id'], ['wave.id'], name=op.f('fk_owner_notice_wave_id_wave'),
                             ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_owner_notice'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_owner_notice')),
+    sa.UniqueConstraint('wave_id', 'account_id', 'respondents', name='uq_owner_notice_once')
     )
     with op.batch_alter_table('owner_notice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_owner_notice_account_id'), ['account_id'],
