@@ -25,17 +25,27 @@ log = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
+RULE_LABELS = {"detractor": "Detractor (would not recommend)",
+               "false_champion": "False champion (power map misread)",
+               "below_prediction": "Below the team's prediction"}
+# The power map's stances in the product's words ("influencer" is a supporter of less sway).
+STANCE_WORDS = {"champion": "champion", "influencer": "supporter", "blocker": "blocker",
+                "detractor": "detractor"}
+
+
 def describe(alert: Alert, vendor: str, dimension_names: dict[str, str]) -> str:
-    """The alert in a sentence, naming no one (the inbox shows the respondent to consultants)."""
+    """What lies behind an alert, naming no one (the inbox shows the respondent)."""
     details = alert.details or {}
     if alert.rule == "detractor":
-        return f"a detractor: likelihood to recommend {vendor} {details.get('score')} of 10"
+        return f"likelihood to recommend {vendor}: {details.get('score')} of 10"
     if alert.rule == "false_champion":
-        return (f"a false champion: describes themselves as a {details.get('self_view')}; "
-                f"the team's power map counts them as a {details.get('vendor_view')}")
+        own, theirs = (STANCE_WORDS.get(details.get(k), details.get(k))
+                       for k in ("self_view", "vendor_view"))
+        return (f"describes themselves as a {own}; the team's power map counts them as a "
+                f"{theirs}")
     name = dimension_names.get(alert.subject, alert.subject)
-    return (f"{name}: scored {details.get('score')}, {details.get('prediction')} predicted by "
-            "the team")
+    return (f"{name}: scored {details.get('score')} against {details.get('prediction')} "
+            "predicted by the team")
 
 
 def dimension_names(wave: Wave) -> dict[str, str]:
@@ -56,8 +66,8 @@ def email_consultants(study: Study, wave: Wave, alerts: list[Alert]) -> bool:
         return False
     names = dimension_names(wave)
     context = {"study": study, "wave": wave, "link": inbox_link(study),
-               "lines": [(a.account.name, describe(a, study.vendor.name, names))
-                         for a in pending]}
+               "lines": [(a.account.name, f"{RULE_LABELS[a.rule]}: "
+                          f"{describe(a, study.vendor.name, names)}") for a in pending]}
     subject = f"{len(pending)} new alert{'s' if len(pending) > 1 else ''}: {study.name}"
     try:
         with Mailer(current_app.config) as mailer:

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...alerts import evaluate_and_deliver, settings_for
-from ...alerts.notify import describe, dimension_names
+from ...alerts.notify import RULE_LABELS, describe, dimension_names
 from ...alerts.rules import RULES
 from ...extensions import db
 from ...models import Alert, AlertSettings, Study, utcnow
@@ -15,10 +15,6 @@ from ...models.alerts import STATUSES
 from . import bp, study_view
 from .alert_forms import AlertSettingsForm
 from .forms import ActionForm
-
-RULE_LABELS = {"detractor": "Detractor (would not recommend)",
-               "false_champion": "False champion (power map misread)",
-               "below_prediction": "Below the team's prediction"}
 
 
 def open_alert_count(study: Study) -> int:
