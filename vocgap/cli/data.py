@@ -19,7 +19,7 @@ from .common import resolve_study, resolve_wave
 
 @click.group("import")
 def import_group() -> None:
-    """Import participants or responses from CSV (all rows or none)."""
+    """Import participants, responses or accounts from CSV or XLSX (all rows or none)."""
 
 
 @import_group.command("participants")
