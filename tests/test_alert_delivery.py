@@ -244,3 +244,15 @@ def test_a_group_claimed_by_a_parallel_submission_is_not_told_twice(app, study, 
     db.session.commit()
     assert outbox(app, "owner@vendor.test") == []
     assert db.session.scalar(sa.select(sa.func.count(OwnerNotice.id))) == 1
+
+
+def test_a_line_break_in_an_account_name_cannot_add_a_header(app, study):
+    """An imported account name with a line break: one subject line, no extra header, sent."""
+    account = gen_account(study, "Globex\r\nBcc: spy@evil.example", owner_email="o@vendor.test")
+    for name, score in (("Ann A", 2), ("Ben B", 9), ("Cai C", 9)):
+        customer(study, account, name, recommend=score)
+    [path] = [p for p in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
+              if b"o@vendor.test" in p.read_bytes()]
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert message["Bcc"] is None
+    assert message["Subject"] == "Signals from the customer survey: Globex Bcc: spy@evil.example"

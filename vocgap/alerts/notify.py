@@ -48,6 +48,11 @@ def describe(alert: Alert, vendor: str, dimension_names: dict[str, str]) -> str:
             "predicted by the team")
 
 
+def one_line(text: str) -> str:
+    """A subject line: an account name with a line break must not break the message header."""
+    return " ".join(text.split())
+
+
 def dimension_names(wave: Wave) -> dict[str, str]:
     return {d.id: d.name for d in wave.instrument.dimensions}
 
@@ -68,7 +73,7 @@ def email_consultants(study: Study, wave: Wave, alerts: list[Alert]) -> bool:
     context = {"study": study, "wave": wave, "link": inbox_link(study),
                "lines": [(a.account.name, f"{RULE_LABELS[a.rule]}: "
                           f"{describe(a, study.vendor.name, names)}") for a in pending]}
-    subject = f"{len(pending)} new alert{'s' if len(pending) > 1 else ''}: {study.name}"
+    subject = one_line(f"{len(pending)} new alert{'s' if len(pending) > 1 else ''}: {study.name}")
     try:
         with Mailer(current_app.config) as mailer:
             for address in addresses:
@@ -133,7 +138,8 @@ def notify_owner(study: Study, wave: Wave, account: Account) -> OwnerNotice | No
         try:
             with Mailer(current_app.config) as mailer:
                 mailer.send(mailer.compose(
-                    account.owner_email, f"Signals from the customer survey: {account.name}",
+                    account.owner_email,
+                    one_line(f"Signals from the customer survey: {account.name}"),
                     render_template("email/owner_notice.txt", **context),
                     render_template("email/owner_notice.html", **context),
                     sender_name=study.sender_name, reply_to=study.contact_email))
