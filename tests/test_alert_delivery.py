@@ -70,6 +70,10 @@ def test_a_web_submission_raises_its_alert(app, client, study, account):
     done = client.post(f"/survey/a/{account.id}/review", data={"csrf_token": csrf_from(review)})
     assert done.status_code == 302
     assert [a.rule for a in db.session.scalars(sa.select(Alert))] == ["detractor"]
+    # The consultant's e-mail goes once the respondent's page has been sent, not before.
+    assert outbox(app, "consultant@test.example") == []
+    done.close()
+    assert len(outbox(app, "consultant@test.example")) == 1
 
 
 def test_a_failing_alert_never_fails_the_submission(app, client, study, account, monkeypatch):

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Account, Alert, OwnerNotice, Participant, Response, Study, User, Wave, utcnow
 from ..models.study import StudyMember
 from .evaluate import account_frames, settings_for
-from .owner import owner_digest
+from .owner import notice_due, owner_digest
 from .rules import SUPPORTER_VIEWS, believed_stances, self_stances
 
 log = logging.getLogger(__name__)
@@ -112,11 +112,14 @@ def notify_owner(study: Study, wave: Wave, account: Account) -> OwnerNotice | No
         return None
     covered = db.session.scalar(sa.select(sa.func.max(OwnerNotice.respondents)).where(
         OwnerNotice.wave_id == wave.id, OwnerNotice.account_id == account.id)) or 0
+    respondents = customer_respondents(wave, account.id)
+    if not notice_due(respondents, covered, study.min_group):
+        return None  # the common case on a submission: nothing more to read
     pending = db.session.execute(sa.select(Alert.id, Alert.rule, Alert.subject).where(
         Alert.wave_id == wave.id, Alert.account_id == account.id,
         Alert.owner_notice_id.is_(None)).order_by(Alert.id)).all()
     digest = owner_digest([tuple(p) for p in pending],
-                          respondents=customer_respondents(wave, account.id), covered=covered,
+                          respondents=respondents, covered=covered,
                           min_group=study.min_group,
                           supporters=described_supporters(wave, account.id),
                           dimension_names=dimension_names(wave))

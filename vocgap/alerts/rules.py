@@ -65,13 +65,20 @@ def detractors(answers: pd.DataFrame, instrument: Instrument, highest: int) -> l
 def believed_stances(ratings: pd.DataFrame) -> dict[int, dict]:
     """Per customer contact, the vendor's averaged power-map view (raters who answered "I don't
     know this person" left out), keyed by the contact's participant id."""
-    rated = ratings.dropna(subset=["support", "influence"])
+    # One account's power map is a few dozen rows: plain Python beats pandas' overhead here,
+    # and this runs in the respondent's submit request.
+    by_contact: dict[int, list[tuple[int, float, float]]] = {}
+    for response, contact, support, influence in ratings[
+            ["response", "contact", "support", "influence"]].itertuples(index=False):
+        if np.isfinite(support) and np.isfinite(influence):
+            by_contact.setdefault(int(contact), []).append((response, support, influence))
     out = {}
-    for contact, group in rated.groupby("contact"):
-        support, influence = group["support"].mean(), group["influence"].mean()
-        out[int(contact)] = {"view": stance(round(support, 6), round(influence, 6)),
-                             "support": float(support), "influence": float(influence),
-                             "raters": int(group["response"].nunique())}
+    for contact, rows in by_contact.items():
+        support = sum(r[1] for r in rows) / len(rows)
+        influence = sum(r[2] for r in rows) / len(rows)
+        out[contact] = {"view": stance(round(support, 6), round(influence, 6)),
+                        "support": float(support), "influence": float(influence),
+                        "raters": len({r[0] for r in rows})}
     return out
 
 
@@ -83,10 +90,12 @@ def self_stances(answers: pd.DataFrame, instrument: Instrument) -> dict[int, str
         return {}
     own = answers[(answers["side"] == "customer")
                   & answers["item"].isin([support.id, influence.id])]
-    wide = own.pivot_table(index="response", columns="item", values="value", aggfunc="first")
-    wide = wide.reindex(columns=[support.id, influence.id])
-    return {int(r): stance(float(s), float(i)) for r, s, i in zip(
-        wide.index, wide[support.id], wide[influence.id], strict=True)}
+    values: dict[int, dict[str, float]] = {}
+    for response, item, value in own[["response", "item", "value"]].itertuples(index=False):
+        values.setdefault(int(response), {}).setdefault(item, float(value))
+    nan = float("nan")
+    return {r: stance(v.get(support.id, nan), v.get(influence.id, nan))
+            for r, v in values.items()}
 
 
 def false_champions(answers: pd.DataFrame, ratings: pd.DataFrame, contacts: dict[int, int],
@@ -112,17 +121,21 @@ def below_prediction(answers: pd.DataFrame, instrument: Instrument,
     scores = dimension_scores(scored_items(frame, instrument), instrument)
     if scores.empty:
         return []
-    vendor = scores[scores["side"] == "vendor"].groupby("unit")["value"].agg(["mean", "count"])
-    customers = scores[scores["side"] == "customer"]
+    sides, units = scores["side"].to_numpy(), scores["unit"].to_numpy()
+    values, people = scores["value"].to_numpy(dtype=float), scores["respondent"].to_numpy()
+    team: dict[str, list[float]] = {}
+    for side, unit, value in zip(sides, units, values, strict=True):
+        if side == "vendor":
+            team.setdefault(unit, []).append(value)
     out = []
-    for row in customers.itertuples():
-        if row.unit not in vendor.index:
+    for side, unit, value, person in zip(sides, units, values, people, strict=True):
+        if side != "customer" or unit not in team:
             continue
-        prediction = float(vendor.loc[row.unit, "mean"])
-        if np.round(prediction - row.value, 9) >= points:
-            out.append(Signal(BELOW_PREDICTION, int(row.respondent), str(row.unit), {
-                "score": round(float(row.value), 2), "prediction": round(prediction, 2),
-                "vendor_raters": int(vendor.loc[row.unit, "count"])}))
+        prediction = sum(team[unit]) / len(team[unit])
+        if np.round(prediction - value, 9) >= points:
+            out.append(Signal(BELOW_PREDICTION, int(person), str(unit), {
+                "score": round(float(value), 2), "prediction": round(prediction, 2),
+                "vendor_raters": len(team[unit])}))
     return out
 
 
