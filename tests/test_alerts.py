@@ -185,3 +185,23 @@ def test_rules_are_pure_and_checked_against_hand_computed_values(instrument):
     assert [(s.rule, s.subject) for s in found] == [
         ("detractor", ""), ("false_champion", ""), ("below_prediction", "value")]
     assert found[2].details == {"score": 1.5, "prediction": 3.67, "vendor_raters": 1}
+
+
+def test_vocgap_alerts_evaluate_and_imported_responses_raise_alerts(app, study, account,
+                                                                    tmp_path):
+    """`vocgap import responses` evaluates what it wrote; `vocgap alerts evaluate` finds
+    nothing new afterwards, and says so."""
+    from vocgap.cli import main
+
+    gen_customer(study, account, "Imre Ported")
+    data = tmp_path / "long.csv"
+    data.write_text("account,side,respondent,item,value\n"
+                    "Globex,customer,Imre Ported,recommend,4\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(main, ["import", "responses", str(data), "--study", "alerts"])
+    assert result.exit_code == 0, result.output
+    assert "alerts: 1 new alert raised" in result.output
+    assert [a[0] for a in alerts()] == ["detractor"]
+    again = runner.invoke(main, ["alerts", "evaluate", "--study", "alerts"])
+    assert again.exit_code == 0, again.output
+    assert "0 new alerts; wave 1 has 1 open and 0 handled" in again.output
