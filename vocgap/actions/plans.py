@@ -169,3 +169,16 @@ def study_action(study: Study, action_id: int) -> Action | None:
     if action is None or action.account.study_id != study.id:
         return None
     return action
+
+
+def finding_for_alert(alert) -> Finding:
+    """The finding an alert points at: a detractor's recommend score, a false champion (the
+    contact who answered), a dimension scored below the team's prediction."""
+    if alert.rule == "false_champion":
+        return Finding("contact", contact_id=alert.response.participant_id)
+    if alert.rule == "below_prediction" and alert.subject:
+        return Finding("dimension", unit=alert.subject)
+    recommend = alert.wave.instrument.item_by_role("recommend")
+    if alert.rule == "detractor" and recommend is not None:
+        return Finding("item", unit=recommend.id)
+    return Finding("stage")

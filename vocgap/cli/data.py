@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ..alerts import after_import
 from ..collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
 from ..collection.imports import ImportFailed, Mapping, import_participants, import_responses
 from ..collection.invitations import REASONS, SIDES, plan_batch, send_batch
@@ -18,7 +19,7 @@ from .common import resolve_study, resolve_wave
 
 @click.group("import")
 def import_group() -> None:
-    """Import participants or responses from CSV (all rows or none)."""
+    """Import participants, responses or accounts from CSV or XLSX (all rows or none)."""
 
 
 @import_group.command("participants")
@@ -89,7 +90,10 @@ def import_responses_cmd(path, study, wave_number, layout, mapping, replace, cre
                                       progress=progress, before_commit=show_plan)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
+    after_import(target, report, resolve_wave(target, wave_number))
     click.echo(report.summary())
+    if not dry_run:
+        click.echo(report.notes[-1])
 
 
 @click.command("export")

@@ -22,6 +22,7 @@ from . import portfolio_summary as summary
 from .fetcher import SCHEME, PackagedFetcher
 from .formatting import FILTERS
 from .recommendations import recommendations
+from .revenue import revenue_section
 
 RENDER_SECONDS = 60
 
@@ -155,6 +156,7 @@ def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
             "unranked": summary.unranked(data), "ranking": summary.ranking(data),
             "trend": summary.trend_rows(portfolio, names),
             "withheld": [a for a in data["accounts"] if a.get("confidential")],
+            "revenue": revenue_section(meta, data),
             "today": date.today(), "asset": SCHEME + "/"}
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from ..actions.tracking import report_actions
 from ..findings import analyse_wave
 from ..models import Study, Wave
+from .revenue import account_facts
 
 
 def report_meta(study: Study, wave: Wave, edition: str) -> dict:
     return {"vendor": study.vendor.name, "study": study.name, "short_name": study.short_name,
             "wave": wave.number, "edition": edition, "min_group": study.min_group,
-            "actions": report_actions(study, wave, edition)}
+            "actions": report_actions(study, wave, edition),
+            "revenue": account_facts(study)}
 
 
 def study_report_data(study: Study, wave: Wave | None = None, edition: str = "consultant",

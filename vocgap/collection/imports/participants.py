@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -13,6 +15,7 @@ from ...extensions import db
 from ...models import Account, Participant, Study
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
 from ..studies import add_participant
+from .accounts import apply_facts, conflicting_facts, participant_row_facts
 from .columns import Columns, cell, norm
 from .common import ImportFailed, ImportReport, RowError, column_limit
 from .reader import Source, open_table
@@ -34,6 +37,8 @@ class ParticipantPlan:
     quartet: str | None = None
     function: str | None = None
     served: list[str] = field(default_factory=list)
+    revenue: Decimal | None = None  # the account's annual revenue and renewal, if given
+    renewal: date | None = None
 
 
 @dataclass
@@ -104,7 +109,7 @@ def _vendor(row: _Row, plan: ParticipantPlan) -> None:
                     f"{limit}")
 
 
-RULES = (_lengths, _identity, _customer, _vendor)
+RULES = (_lengths, _identity, _customer, _vendor, participant_row_facts)
 
 
 def import_participants(study: Study, data: Source, source: str = "participants.csv", *,
@@ -114,7 +119,8 @@ def import_participants(study: Study, data: Source, source: str = "participants.
     columns = Columns(table.header, source, table.header_line)
     columns.require(["name", "side"])
     positions = {c: columns.find(c) for c in
-                 ("account", "name", "email", "side", "role", "quartet", "function", "accounts")}
+                 ("account", "name", "email", "side", "role", "quartet", "function", "accounts",
+                  "annual_revenue", "renewal_date")}
     accounts = {a.name.lower(): a for a in study.accounts}
     errors: list[RowError] = []
     plans: list[ParticipantPlan] = []
@@ -136,6 +142,7 @@ def import_participants(study: Study, data: Source, source: str = "participants.
         seen.setdefault(key, line)
         if len(errors) == before:
             plans.append(plan)
+    errors += conflicting_facts(plans)
     if errors:
         raise ImportFailed(source, errors)
     report = ImportReport(notes=[table.detected.describe()], dry_run=dry_run)
@@ -161,6 +168,8 @@ def _write(study: Study, plans: list[ParticipantPlan], accounts: dict[str, Accou
     db.session.flush()
     for plan in plans:
         account = accounts[plan.account.lower()] if plan.side == "customer" else None
+        if account is not None:
+            apply_facts(account, plan)
         if plan.email and (plan.side, plan.email, account.id if account else None) in existing:
             report.notes.append(f"line {plan.line}: {plan.email} is already a participant; "
                                 "skipped")

@@ -1,7 +1,7 @@
 """action plans: actions per account linked to a finding, tracked across waves
 
 Revision ID: 0004_i17b_actions
-Revises: 0003_i14_hardening
+Revises: 0004_i17a_alerts
 Create Date: 2026-11-23 19:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_i17b_actions'
-down_revision = '0003_i14_hardening'
+down_revision = '0004_i17a_alerts'  # after issue 17a's, merged into this branch
 branch_labels = None
 depends_on = None
 

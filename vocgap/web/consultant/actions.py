@@ -18,6 +18,7 @@ from ...actions.plans import (
     create_action,
     draft_title,
     finding_choices,
+    finding_for_alert,
     finding_of,
     study_action,
     study_actions,
@@ -25,7 +26,7 @@ from ...actions.plans import (
 from ...actions.tracking import action_rows
 from ...collection.export import to_csv_bytes
 from ...extensions import db
-from ...models import Account, Action, Study
+from ...models import Account, Action, Alert, Study
 from ...models.actions import ACTION_STATUSES
 from . import bp, study_view
 from .forms import ActionForm
@@ -136,10 +137,12 @@ def new_action(study: Study, account_id: int):
     """The full form, pre-filled from ``?finding=`` (links from alerts land here)."""
     account = study_account(study, account_id)
     form = _edit_form(study, account)
+    alert = _alert(study, account, request.args.get("alert", ""))
     if not form.is_submitted():
         try:
-            finding = check_finding(study, account,
-                                    Finding.parse(request.args.get("finding", "stage")))
+            finding = finding_for_alert(alert) if alert is not None else Finding.parse(
+                request.args.get("finding", "stage"))
+            check_finding(study, account, finding)
         except FindingError:
             finding = Finding("stage")
         form.finding.data = finding.key
@@ -155,6 +158,14 @@ def new_action(study: Study, account_id: int):
                                     account_id=account.id))
     return render_template("consultant/action_form.html", study=study, account=account,
                            form=form, action=None), 422 if form.errors else 200
+
+
+def _alert(study: Study, account: Account, alert_id: str) -> Alert | None:
+    """The alert an action is created from (``?alert=``), if it is this account's."""
+    alert = db.session.get(Alert, int(alert_id)) if alert_id.isdigit() else None
+    if alert is None or alert.study_id != study.id or alert.account_id != account.id:
+        return None
+    return alert
 
 
 def _action(study: Study, action_id: int) -> Action:

@@ -13,6 +13,7 @@ from ...extensions import db
 from ...findings import analyse_wave
 from ...models import Participant, Study
 from ...reporting.render import account_figures, portfolio_figures
+from ...reporting.revenue import study_revenue
 from . import bp, study_view
 from .actions import account_page_actions
 from .people import study_account
@@ -62,7 +63,8 @@ def analysis(study: Study):
                            account_ids=ids, wave=wave,
                            progress_totals=totals(study_progress(study, wave)),
                            counts=status_counts(participant_statuses(study, wave)),
-                           figures=portfolio_figures(data, fmt="svg"))
+                           figures=portfolio_figures(data, fmt="svg"),
+                           revenue=study_revenue(study, data))
 
 
 def contact_names(study: Study, edition: str) -> dict[int, str]:

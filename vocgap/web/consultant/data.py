@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...actions.export import actions_sheets
+from ...alerts import after_import
 from ...collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
 from ...collection.imports import ImportFailed, Mapping, import_participants, import_responses
 from ...models import Study
@@ -15,7 +16,8 @@ from . import bp, study_view
 from .forms import UPLOAD_HELP, ResponsesUploadForm, UploadForm
 
 IMPORT_PAGES = {"consultant.import_participants_page": "participants",
-                "consultant.import_responses_page": "responses"}
+                "consultant.import_responses_page": "responses",
+                "consultant.import_accounts_page": "accounts"}
 
 
 def upload_limit() -> str:
@@ -85,10 +87,10 @@ def import_responses_page(study: Study):
     def run(upload):
         mapping = Mapping.parse(form.mapping.data.read(), _name(
             form.mapping.data, "mapping.yaml")) if form.mapping.data else None
-        return import_responses(study, upload.read(), _name(upload, "upload.csv"),
-                                layout=form.layout.data, mapping=mapping,
-                                replace=form.replace.data, dry_run=form.dry_run.data,
-                                create_accounts=form.create_accounts.data)
+        return after_import(study, import_responses(
+            study, upload.read(), _name(upload, "upload.csv"), layout=form.layout.data,
+            mapping=mapping, replace=form.replace.data, dry_run=form.dry_run.data,
+            create_accounts=form.create_accounts.data))
 
     return _import_page(study, form, "consultant/import_responses.html", run, "consultant.study",
                         "responses")
