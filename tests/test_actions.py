@@ -200,7 +200,7 @@ def verdict_cells(html: str) -> dict[str, str]:
     """Action title → the text of its "Did it work?" cell on a list page."""
     out = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
-        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         if len(cells) >= 6:
             title = re.sub(r"<[^>]+>", "", cells[0]).split(" (wave")[0].strip()
             out[title] = " ".join(unescape(re.sub(r"<[^>]+>", " ", cells[5])).split())
