@@ -135,7 +135,8 @@ def test_lists_put_overdue_actions_first_and_filter_by_status(auth, globex):
     for title, due, status in (("Later", today + timedelta(days=30), "planned"),
                                ("Finished", today - timedelta(days=40), "done"),
                                ("Late", today - timedelta(days=3), "in_progress"),
-                               ("Undated", None, "planned")):
+                               ("Undated", None, "planned"),
+                               ("<img src=x onerror=alert(1)>", None, "dropped")):
         create_action(globex.study, globex.account, Finding("stage"), user=None, title=title,
                       due_on=due, status=status)
     db.session.commit()
@@ -143,6 +144,7 @@ def test_lists_put_overdue_actions_first_and_filter_by_status(auth, globex):
     order = [page.index(t) for t in ("Late", "Later", "Undated", "Finished")]
     assert order == sorted(order)
     assert page.count("Overdue</strong>") == 1
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     done = client.get(f"{base(globex)}/actions/?status=done").get_data(as_text=True)
     assert "Finished" in done and "Later" not in done
     mine = client.get(f"{base(globex)}/accounts/{globex.account.id}/actions/")

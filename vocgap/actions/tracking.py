@@ -40,16 +40,22 @@ def _account(data: dict, name: str) -> dict | None:
 
 
 def judge_action(study: Study, action: Action, edition: str, now_wave: Wave,
-                 now_data: dict | None = None) -> dict:
-    """The worded verdict of one action against ``now_wave`` (its data given or loaded)."""
+                 now_data: dict | None = None, loaded: dict | None = None) -> dict:
+    """The worded verdict of one action against ``now_wave`` (its data given or loaded);
+    ``loaded`` (wave id → results) spares a list of actions re-reading the same waves."""
     then_wave = action.wave
     words = {"then": then_wave.number, "now": now_wave.number, "min_group": study.min_group}
     if then_wave.number >= now_wave.number:
         return worded(v.verdict(v.CANNOT_TELL, v.NO_LATER_WAVE), **words)
     if now_wave.opens_at > utcnow():
         return worded(v.verdict(v.CANNOT_TELL, v.WAVE_NOT_STARTED), **words)
-    then_data = wave_results(study, then_wave, edition)
-    now_data = now_data if now_data is not None else wave_results(study, now_wave, edition)
+    loaded = {} if loaded is None else loaded
+    if now_data is not None:
+        loaded.setdefault(now_wave.id, now_data)
+    for wave in (then_wave, now_wave):
+        if wave.id not in loaded:
+            loaded[wave.id] = wave_results(study, wave, edition)
+    then_data, now_data = loaded[then_wave.id], loaded[now_wave.id]
     name = action.account.name
     found = v.judge(action.finding, _account(then_data, name), _account(now_data, name),
                     unit=action.unit, contact=action.contact_id, edition=edition)
@@ -77,7 +83,7 @@ def action_rows(study: Study, actions: list[Action], edition: str = "consultant"
     today = today or date.today()
     labels = unit_labels(study, now_wave)
     consultant = edition == "consultant"
-    rows = []
+    rows, loaded = [], {}
     for action in actions:
         title = action.title
         if not consultant:
@@ -89,7 +95,7 @@ def action_rows(study: Study, actions: list[Action], edition: str = "consultant"
             "overdue": action.overdue(today), "wave": action.wave.number,
             "finding": describe(action, labels, name_contacts=consultant),
             "notes": action.notes if consultant else "",
-            "verdict": judge_action(study, action, edition, now_wave, now_data)})
+            "verdict": judge_action(study, action, edition, now_wave, now_data, loaded)})
     return rows
 
 
