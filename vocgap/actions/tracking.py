@@ -99,14 +99,15 @@ def action_rows(study: Study, actions: list[Action], edition: str = "consultant"
     return rows
 
 
-def report_actions(study: Study, wave: Wave, edition: str) -> dict[str, list[dict]]:
+def report_actions(study: Study, wave: Wave, edition: str,
+                   data: dict | None = None) -> dict[str, list[dict]]:
     """Account name → the actions agreed up to this wave, judged against it: the data of the
     account report's "What we agreed to do" (plain values only: it travels to render workers)."""
     from .plans import study_actions
 
     agreed = [a for a in study_actions(study) if a.wave.number <= wave.number]
     out: dict[str, list[dict]] = {}
-    for row in action_rows(study, agreed, edition, now_wave=wave):
+    for row in action_rows(study, agreed, edition, now_wave=wave, now_data=data):
         row["due_on"] = row["due_on"].isoformat() if row["due_on"] else None
         out.setdefault(row["account"], []).append(row)
     return out
