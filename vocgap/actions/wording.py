@@ -60,10 +60,13 @@ def reason_words(reason: str | None, *, then: int | None = None, now: int | None
 def worded(found: dict, *, then: int | None, now: int | None, min_group: int,
            provisional: bool = False) -> dict:
     """A verdict from ``analysis.verdicts`` with its words, ready for a template."""
+    # A measure with nothing to show (withheld or not answered in either wave) is left out:
+    # the reason already says why.
     measures = [{**m, "name": MEASURE_WORDS.get(m["measure"], m["measure"]),
                  "note_words": reason_words(m.get("note"), then=then, now=now,
                                             min_group=min_group) if m.get("note") else ""}
-                for m in found["measures"]]
+                for m in found["measures"]
+                if m.get("then") is not None and m.get("now") is not None]
     return {**found, "measures": measures, "label": VERDICT_WORDS[found["verdict"]],
             "because": reason_words(found["reason"], then=then, now=now, min_group=min_group),
             "then_wave": then, "now_wave": now, "provisional": provisional}
