@@ -47,6 +47,7 @@ def _filters(study: Study) -> dict:
 @bp.get("/studies/<int:study_id>/alerts/")
 @study_view
 def alerts(study: Study):
+    """The inbox: a wave's alerts, newest first, filtered as asked (open ones by default)."""
     filters = _filters(study)
     wave = filters["wave"] or study.current_wave
     query = sa.select(Alert).where(Alert.study_id == study.id, Alert.wave_id == wave.id)
@@ -67,6 +68,7 @@ def alerts(study: Study):
 @bp.post("/studies/<int:study_id>/alerts/<int:alert_id>/<any(handle, reopen):op>")
 @study_view
 def alert_status(study: Study, alert_id: int, op: str):
+    """Mark an alert handled, or open again; another study's alert is a 404."""
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.study_id != study.id:
         abort(404, description=f"This study has no alert with the number {alert_id}.")
@@ -110,6 +112,7 @@ def alerts_evaluate(study: Study):
 @bp.route("/studies/<int:study_id>/alerts/settings", methods=["GET", "POST"])
 @study_view
 def alert_settings(study: Study):
+    """The study's alert rules, who hears about alerts, and the revenue currency."""
     settings = settings_for(study)
     form = AlertSettingsForm(obj=settings)
     if not form.is_submitted():
