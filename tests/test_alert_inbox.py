@@ -131,3 +131,21 @@ def test_check_all_again_raises_what_new_rules_find_once(auth, setup):
     assert db.session.scalar(sa.select(sa.func.count(Alert.id))) == 2  # 10 is no detractor
     page = client.get(url(study)).get_data(as_text=True)
     assert "Gia Low" in page
+
+
+def test_an_earlier_waves_alerts_stay_reachable(auth, setup, instrument):
+    """Once wave 2 opens, the inbox shows wave 2 (empty) and wave 1's alerts on asking."""
+    from datetime import timedelta
+
+    from vocgap.collection.studies import open_wave
+    from vocgap.models import utcnow
+
+    study = setup["study"]
+    open_wave(study, instrument, utcnow(), utcnow() + timedelta(days=9))
+    db.session.commit()
+    client = auth()
+    html = client.get(url(study)).get_data(as_text=True)
+    assert "Alerts: wave 2" in html and "No alerts match" in html
+    html = client.get(url(study, "?wave=1")).get_data(as_text=True)
+    assert "Alerts: wave 1" in html and "Gia Low" in html
+    assert "Alerts: wave 2" in client.get(url(study, "?wave=7")).get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import after_this_request, current_app, has_request_context
 
 from ..extensions import db
@@ -23,9 +24,8 @@ def evaluate_and_deliver(study: Study, wave: Wave | None = None) -> int:
     wave = wave or study.current_wave
     created = evaluate_wave(study, wave)
     db.session.commit()
-    accounts = set(db.session.scalars(Response.__table__.select().with_only_columns(
-        Response.account_id).distinct().where(Response.wave_id == wave.id,
-                                              Response.status == "submitted")))
+    accounts = set(db.session.scalars(sa.select(Response.account_id).distinct().where(
+        Response.wave_id == wave.id, Response.status == "submitted")))
     deliver(study, wave, created, accounts)
     db.session.commit()
     return len(created)

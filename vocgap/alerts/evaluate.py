@@ -37,6 +37,7 @@ def settings_for(study: Study) -> AlertSettings:
 
 
 def rule_settings(settings: AlertSettings) -> RuleSettings:
+    """The stored settings as the pure rules take them."""
     return RuleSettings(detractor=settings.detractor, detractor_max=settings.detractor_max,
                         false_champion=settings.false_champion,
                         below_prediction=settings.below_prediction,

@@ -54,10 +54,12 @@ def one_line(text: str) -> str:
 
 
 def dimension_names(wave: Wave) -> dict[str, str]:
+    """Dimension names of the wave's frozen instrument, in its order."""
     return {d.id: d.name for d in wave.instrument.dimensions}
 
 
 def inbox_link(study: Study) -> str:
+    """The inbox's address, built from the configured public URL (never a request's host)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     return f"{base}/consultant/studies/{study.id}/alerts/"
 
@@ -91,6 +93,7 @@ def email_consultants(study: Study, wave: Wave, alerts: list[Alert]) -> bool:
 
 
 def customer_respondents(wave: Wave, account_id: int) -> int:
+    """Customer contacts of the account who have submitted in the wave."""
     return db.session.scalar(sa.select(sa.func.count(Response.id)).join(
         Participant, Participant.id == Response.participant_id).where(
         Response.wave_id == wave.id, Response.account_id == account_id,

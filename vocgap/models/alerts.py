@@ -38,6 +38,7 @@ class AlertSettings(db.Model):
         "alert_settings", uselist=False, cascade="all, delete-orphan", passive_deletes=True))
 
     def enabled(self, rule: str) -> bool:
+        """Is this rule (detractor, false_champion, below_prediction) switched on?"""
         return bool(getattr(self, rule))
 
 

@@ -7,5 +7,4 @@ from .participants import import_participants
 from .responses import import_responses
 
 __all__ = ["ImportFailed", "ImportReport", "Mapping", "RowError", "import_accounts",
-           "import_participants",
-           "import_responses"]
+           "import_participants", "import_responses"]

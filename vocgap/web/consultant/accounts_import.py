@@ -22,6 +22,7 @@ class AccountsUploadForm(FlaskForm):
 @bp.route("/studies/<int:study_id>/import/accounts", methods=["GET", "POST"])
 @study_view
 def import_accounts_page(study: Study):
+    """Upload an accounts file: every row checked, then all written or none."""
     form = AccountsUploadForm()
     return _import_page(study, form, "consultant/import_accounts.html", lambda upload: (
         import_accounts(study, upload.read(), _name(upload, "accounts.csv"),

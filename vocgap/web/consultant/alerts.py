@@ -34,9 +34,11 @@ def _alert_badge() -> dict:
 def _filters(study: Study) -> dict:
     """Filters from the query string; unknown values are ignored (default: open alerts)."""
     args = request.args
-    account = args.get("account", "")
+    account, wave = args.get("account", ""), args.get("wave", "")
     ids = {a.id for a in study.accounts}
+    waves = {w.number: w for w in study.waves}
     return {"account_id": int(account) if account.isdigit() and int(account) in ids else None,
+            "wave": waves.get(int(wave)) if wave.isdigit() else None,
             "rule": args.get("rule") if args.get("rule") in RULES else "",
             "status": args.get("status", "open") if args.get("status", "open") in (
                 *STATUSES, "all") else "open"}
@@ -45,8 +47,9 @@ def _filters(study: Study) -> dict:
 @bp.get("/studies/<int:study_id>/alerts/")
 @study_view
 def alerts(study: Study):
-    wave = study.current_wave
+    """The inbox: a wave's alerts, newest first, filtered as asked (open ones by default)."""
     filters = _filters(study)
+    wave = filters["wave"] or study.current_wave
     query = sa.select(Alert).where(Alert.study_id == study.id, Alert.wave_id == wave.id)
     if filters["account_id"]:
         query = query.where(Alert.account_id == filters["account_id"])
@@ -65,6 +68,7 @@ def alerts(study: Study):
 @bp.post("/studies/<int:study_id>/alerts/<int:alert_id>/<any(handle, reopen):op>")
 @study_view
 def alert_status(study: Study, alert_id: int, op: str):
+    """Mark an alert handled, or open again; another study's alert is a 404."""
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.study_id != study.id:
         abort(404, description=f"This study has no alert with the number {alert_id}.")
@@ -96,15 +100,19 @@ def alerts_evaluate(study: Study):
     if not ActionForm().validate_on_submit():
         flash("The form had expired; nothing was checked. Please try again.", "error")
     else:
-        created = evaluate_and_deliver(study)
-        flash(f"Checked every submitted response: {created} new alert"
+        number = request.form.get("wave", "")
+        wave = next((w for w in study.waves if str(w.number) == number), study.current_wave)
+        created = evaluate_and_deliver(study, wave)
+        flash(f"Checked every submitted response of wave {wave.number}: {created} new alert"
               f"{'' if created == 1 else 's'}.", "info")
+        return redirect(url_for("consultant.alerts", study_id=study.id, wave=wave.number))
     return redirect(url_for("consultant.alerts", study_id=study.id))
 
 
 @bp.route("/studies/<int:study_id>/alerts/settings", methods=["GET", "POST"])
 @study_view
 def alert_settings(study: Study):
+    """The study's alert rules, who hears about alerts, and the revenue currency."""
     settings = settings_for(study)
     form = AlertSettingsForm(obj=settings)
     if not form.is_submitted():
