@@ -27,6 +27,11 @@ FORBIDDEN = {
     "vocgap.collection": (*UPPER, "vocgap.analysis"),
     "vocgap.findings": ("vocgap.reporting", "vocgap.web", "vocgap.cli"),
     "vocgap.reporting": ("vocgap.web", "vocgap.cli"),
+    # Alerts read stored responses and run pure rules on them, beside vocgap.findings.
+    "vocgap.alerts": ("vocgap.reporting", "vocgap.web", "vocgap.cli", "vocgap.demo"),
+    "vocgap.alerts.rules": (*UPPER, *STORAGE, *FRAMEWORKS, "vocgap.alerts.evaluate",
+                            "vocgap.alerts.notify"),
+    "vocgap.alerts.owner": (*UPPER, *STORAGE, *FRAMEWORKS),
 }
 
 

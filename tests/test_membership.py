@@ -18,7 +18,7 @@ from .helpers import csrf_from
 # A value for every URL part a study route can have; a route with a part missing here fails
 # the test (add the part), so that no new page escapes the membership check untested.
 URL_VALUES = {"batch": "0123456789abcdef", "name": "report.pdf", "kind": "invitation",
-              "filename": "print.css"}
+              "filename": "print.css", "action_id": 1, "alert_id": 1}
 
 
 @pytest.fixture
@@ -31,6 +31,21 @@ def two_studies(app, instrument):
     account = gen_account(theirs, "Their Account")
     person, _ = gen_customer(theirs, account, "Their Contact")
     return mine, theirs, account, person
+
+
+def their_alert(study, account, person) -> int:
+    """An open alert in the other study (a detractor), for the alert pages' URLs."""
+    from vocgap.alerts import evaluate_wave
+    from vocgap.models import Answer
+
+    response = Response(wave=study.current_wave, participant=person, account=account,
+                        status="submitted")
+    response.answers.append(Answer(item_id="recommend", value_num=1))
+    db.session.add(response)
+    db.session.commit()
+    [alert] = evaluate_wave(study)
+    db.session.commit()
+    return alert.id
 
 
 def study_routes(app):
@@ -67,7 +82,8 @@ def state() -> tuple:
                                          Participant.token_revoked_at)).all(),
             db.session.execute(sa.select(Account.id, Account.name)).all(),
             db.session.execute(sa.select(Wave.id, Wave.closes_at)).all(),
-            db.session.scalar(sa.select(sa.func.count(Response.id))))
+            db.session.scalar(sa.select(sa.func.count(Response.id))),
+            db.session.execute(sa.text("SELECT id, status FROM alert")).all())
 
 
 def test_a_non_member_gets_nothing_from_any_study_page(app, auth, two_studies):
@@ -75,8 +91,9 @@ def test_a_non_member_gets_nothing_from_any_study_page(app, auth, two_studies):
     mine, theirs, account, person = two_studies
     client = auth()
     csrf = csrf_from(client.get(f"/consultant/studies/{mine.id}/").get_data(as_text=True))
+    ids = {"study_id": theirs.id, "account_id": account.id, "participant_id": person.id,
+           "alert_id": their_alert(theirs, account, person)}
     before = state()
-    ids = {"study_id": theirs.id, "account_id": account.id, "participant_id": person.id}
     checked = []
     for rule, methods in study_routes(app):
         for url in urls_of(rule, ids):

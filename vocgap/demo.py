@@ -13,6 +13,8 @@ from datetime import timedelta
 import numpy as np
 import sqlalchemy as sa
 
+from .actions.demo import add_demo_actions
+from .alerts.demo import add_demo_alerts_and_revenue
 from .collection.studies import add_participant, create_study, open_wave
 from .collection.values import coerce_value
 from .extensions import db
@@ -122,6 +124,8 @@ def build_demo(surveys_dir: str) -> tuple[Study, bool]:
     for wave, drift in ((first, 0.25), (second, 0.0)):
         _answer_wave(wave, instrument, accounts, contacts, staff, rng, drift, wave is first)
     first.closed_at = first.closes_at  # closed on its planned date
+    add_demo_actions(study)
+    add_demo_alerts_and_revenue(study)
     _ensure_consultant(study)
     db.session.commit()
     return study, True

@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, check, data, demo, instrument, reports, users
+    from . import alerts, analysis, check, data, demo, instrument, reports, revenue, users
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
@@ -25,6 +25,8 @@ def _register() -> None:
     main.add_command(check.check)
     main.add_command(demo.demo)
     main.add_command(users.create_user)
+    main.add_command(alerts.alerts)
+    data.import_group.add_command(revenue.import_accounts_cmd)
 
 
 _register()

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ..alerts import after_import
 from ..collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
 from ..collection.imports import ImportFailed, Mapping, import_participants, import_responses
 from ..collection.invitations import REASONS, SIDES, plan_batch, send_batch
@@ -18,7 +19,7 @@ from .common import resolve_study, resolve_wave
 
 @click.group("import")
 def import_group() -> None:
-    """Import participants or responses from CSV (all rows or none)."""
+    """Import participants, responses or accounts from CSV or XLSX (all rows or none)."""
 
 
 @import_group.command("participants")
@@ -89,7 +90,10 @@ def import_responses_cmd(path, study, wave_number, layout, mapping, replace, cre
                                       progress=progress, before_commit=show_plan)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
+    after_import(target, report, resolve_wave(target, wave_number))
     click.echo(report.summary())
+    if not dry_run:
+        click.echo(report.notes[-1])
 
 
 @click.command("export")
@@ -101,20 +105,31 @@ def import_responses_cmd(path, study, wave_number, layout, mapping, replace, cre
               "for CSV, reports/<study>-wave<N>.xlsx for XLSX).")
 @click.option("--identify", is_flag=True, help="Include respondent names (consultant use only).")
 @click.option("--include-drafts", is_flag=True, help="Include unsubmitted drafts.")
+@click.option("--what", type=click.Choice(["responses", "actions"]), default="responses",
+              show_default=True, help="CSV of responses, or of the study's action plan (XLSX "
+              "holds both).")
 @with_appcontext
-def export(study, wave_number, fmt, out, identify, include_drafts) -> None:
-    """Export responses in tidy long format, spreadsheet formulas neutralised."""
+def export(study, wave_number, fmt, out, identify, include_drafts, what) -> None:
+    """Export responses in tidy long format (or the actions), spreadsheet formulas
+    neutralised."""
     from flask import current_app
+
+    from ..actions.export import actions_frame, actions_sheets
 
     target = resolve_study(study)
     wave = resolve_wave(target, wave_number)
-    frame = tidy_responses(target, wave, identify=identify, include_drafts=include_drafts)
-    data = to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame, wave.instrument)
+    if what == "actions" and fmt == "csv":
+        frame = actions_frame(target, identify=identify)
+    else:
+        frame = tidy_responses(target, wave, identify=identify, include_drafts=include_drafts)
+    data = to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(
+        frame, wave.instrument, actions_sheets(target, identify=identify))
     if out is None and fmt == "csv":
         click.echo(data.decode("utf-8-sig"), nl=False)
         return
     path = Path(out or Path(current_app.config["REPORTS_DIR"]) /
-                f"{target.short_name}-wave{wave.number}.{fmt}")
+                f"{target.short_name}-wave{wave.number}"
+                f"{'-actions' if what == 'actions' and fmt == 'csv' else ''}.{fmt}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     click.echo(f"wrote {len(frame)} rows to {path}")

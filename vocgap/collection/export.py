@@ -151,7 +151,9 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
         "utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument) -> bytes:
+def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument,
+                  extra: dict[str, pd.DataFrame] | None = None) -> bytes:
+    """Responses, the data dictionary and any ``extra`` sheets (the actions, say), guarded."""
     columns, items = data_dictionary(instrument)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -160,4 +162,6 @@ def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument) -> bytes:
         neutralise_formulas(items).to_excel(writer, sheet_name="items", index=False)
         neutralise_formulas(texts_table(instrument)).to_excel(writer, sheet_name="wording",
                                                               index=False)
+        for name, sheet in (extra or {}).items():
+            neutralise_formulas(sheet).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()

@@ -1,5 +1,7 @@
 """Typed SQLAlchemy models, split by the part of the product they serve."""
 
+from .actions import Action
+from .alerts import Alert, AlertSettings, OwnerNotice
 from .base import utcnow
 from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
@@ -8,9 +10,13 @@ from .throttle import RateCounter
 
 __all__ = [
     "Account",
+    "Action",
+    "Alert",
+    "AlertSettings",
     "Answer",
     "Invitation",
     "LinkVisit",
+    "OwnerNotice",
     "Participant",
     "PowerMapRating",
     "RateCounter",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -81,6 +81,8 @@ class Study(db.Model):
     # Reports are written in this language whatever languages respondents answered in.
     report_language: so.Mapped[str] = so.mapped_column(
         sa.String(16), default="en", server_default="en")
+    # ISO 4217 code of every account's annual revenue (revenue at stake, issue 17).
+    currency: so.Mapped[str] = so.mapped_column(sa.String(3), default="EUR", server_default="EUR")
 
     vendor: so.Mapped[Vendor] = so.relationship(back_populates="studies")
     waves: so.Mapped[list[Wave]] = so.relationship(
@@ -163,5 +165,8 @@ class Account(db.Model):
     annual_value: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
     crm_stage: so.Mapped[int | None]
     key_account: so.Mapped[bool] = so.mapped_column(default=False)
+    renewal_date: so.Mapped[date | None]
+    # Who hears about alerts for this account, de-identified (alerts, issue 17).
+    owner_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="", server_default="")
 
     study: so.Mapped[Study] = so.relationship(back_populates="accounts")

@@ -25,6 +25,7 @@ from . import portfolio_summary as summary
 from .fetcher import SCHEME, PackagedFetcher
 from .formatting import FILTERS
 from .recommendations import recommendations
+from .revenue import revenue_section
 
 RENDER_SECONDS = 60
 
@@ -123,6 +124,7 @@ def account_context(meta: dict, account: dict, fmt: str = "png") -> dict:
             "priorities": priorities,
             "recommendations": recommendations(account, meta.get("min_group", 3)),
             "summary": account_summary(meta, account), "thresholds": lines,
+            "actions": (meta.get("actions") or {}).get(account["account"], []),
             "today": date.today(), "scale": (lines.low, lines.high), "asset": SCHEME + "/"}
 
 
@@ -162,6 +164,7 @@ def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
             "unranked": summary.unranked(data), "ranking": summary.ranking(data),
             "trend": summary.trend_rows(portfolio, names),
             "withheld": [a for a in data["accounts"] if a.get("confidential")],
+            "revenue": revenue_section(meta, data),
             "today": date.today(), "asset": SCHEME + "/"}
 
 

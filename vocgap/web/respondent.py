@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from ..alerts import after_submit
 from ..collection.estimate import minutes_for
 from ..collection.progress import record_visit
 from ..collection.store import get_or_create_response, save_answers, submit_response
@@ -322,6 +323,7 @@ def review(account_id: int):
             response.language = plan.language
             submit_response(response)
             db.session.commit()
+            after_submit(response.id)
             respondent_session.close_account(account.id, response.id,
                                              others_left=_others_left(person, wave, account))
             return redirect(url_for("survey.thanks", account_id=account.id))

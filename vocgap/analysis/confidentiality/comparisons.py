@@ -116,7 +116,8 @@ def vendor_categories(categories: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFr
         shown |= {(a, u, side) for a, u in rows.itertuples(index=False)}
     keep = [key in shown for key in categories[["account", "unit", "side"]].itertuples(
         index=False, name=None)]
-    return categories[keep].reset_index(drop=True)
+    # A boolean array: an empty list would select no columns instead of no rows.
+    return categories[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
 
 def vendor_trend(gaps: pd.DataFrame, previous_gaps: pd.DataFrame | None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -15,6 +17,7 @@ from ...languages import match_language
 from ...models import Account, Participant, Study
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
 from ..studies import add_participant
+from .accounts import apply_facts, conflicting_facts, participant_row_facts
 from .columns import Columns, cell, norm
 from .common import ImportFailed, ImportReport, RowError, column_limit
 from .reader import Source, open_table
@@ -37,6 +40,8 @@ class ParticipantPlan:
     function: str | None = None
     language: str | None = None
     served: list[str] = field(default_factory=list)
+    revenue: Decimal | None = None  # the account's annual revenue and renewal, if given
+    renewal: date | None = None
 
 
 @dataclass
@@ -119,7 +124,7 @@ def _language(row: _Row, plan: ParticipantPlan) -> None:
                             f"{', '.join(row.languages)}")
 
 
-RULES = (_lengths, _identity, _customer, _vendor, _language)
+RULES = (_lengths, _identity, _customer, _vendor, _language, participant_row_facts)
 
 
 def import_participants(study: Study, data: Source, source: str = "participants.csv", *,
@@ -129,7 +134,8 @@ def import_participants(study: Study, data: Source, source: str = "participants.
     columns = Columns(table.header, source, table.header_line)
     columns.require(["name", "side"])
     positions = {c: columns.find(c) for c in ("account", "name", "email", "side", "role",
-                                              "quartet", "function", "accounts", "language")}
+                                              "quartet", "function", "accounts", "language",
+                                              "annual_revenue", "renewal_date")}
     wave = study.current_wave
     languages = wave.instrument.languages if wave is not None else (DEFAULT_LANGUAGE,)
     accounts = {a.name.lower(): a for a in study.accounts}
@@ -153,6 +159,7 @@ def import_participants(study: Study, data: Source, source: str = "participants.
         seen.setdefault(key, line)
         if len(errors) == before:
             plans.append(plan)
+    errors += conflicting_facts(plans)
     if errors:
         raise ImportFailed(source, errors)
     report = ImportReport(notes=[table.detected.describe()], dry_run=dry_run)
@@ -178,6 +185,8 @@ def _write(study: Study, plans: list[ParticipantPlan], accounts: dict[str, Accou
     db.session.flush()
     for plan in plans:
         account = accounts[plan.account.lower()] if plan.side == "customer" else None
+        if account is not None:
+            apply_facts(account, plan)
         if plan.email and (plan.side, plan.email, account.id if account else None) in existing:
             report.notes.append(f"line {plan.line}: {plan.email} is already a participant; "
                                 "skipped")

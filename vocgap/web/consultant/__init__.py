@@ -37,7 +37,16 @@ def study_view(view):
 
 
 def _register() -> None:
-    from . import analysis, data, people, reports, studies  # noqa: F401  (routes attach)
+    from . import (  # noqa: F401  (routes attach)
+        accounts_import,
+        actions,
+        alerts,
+        analysis,
+        data,
+        people,
+        reports,
+        studies,
+    )
 
 
 _register()

@@ -13,7 +13,9 @@ from ...extensions import db
 from ...findings import analyse_wave
 from ...models import Participant, Study
 from ...reporting.render import account_figures, portfolio_figures
+from ...reporting.revenue import study_revenue
 from . import bp, study_view
+from .actions import account_page_actions
 from .people import study_account
 
 _CACHE: dict[tuple, dict] = {}
@@ -61,7 +63,8 @@ def analysis(study: Study):
                            account_ids=ids, wave=wave,
                            progress_totals=totals(study_progress(study, wave)),
                            counts=status_counts(participant_statuses(study, wave)),
-                           figures=portfolio_figures(data, fmt="svg"))
+                           figures=portfolio_figures(data, fmt="svg"),
+                           revenue=study_revenue(study, data))
 
 
 def contact_names(study: Study, edition: str) -> dict[int, str]:
@@ -82,4 +85,5 @@ def account_analysis(study: Study, account_id: int):
     return render_template("consultant/account_analysis.html", study=study, data=data,
                            account=found, account_id=account_id, edition=edition,
                            wave=study.current_wave, contacts=contact_names(study, edition),
-                           figures=account_figures(meta, found, fmt="svg"))
+                           figures=account_figures(meta, found, fmt="svg"),
+                           account_actions=account_page_actions(study, account_id, edition, data))

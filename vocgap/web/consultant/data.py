@@ -7,6 +7,8 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ...actions.export import actions_sheets
+from ...alerts import after_import
 from ...collection.export import tidy_responses, to_csv_bytes, to_xlsx_bytes
 from ...collection.imports import ImportFailed, Mapping, import_participants, import_responses
 from ...models import Study
@@ -14,7 +16,8 @@ from . import bp, study_view
 from .forms import UPLOAD_HELP, ResponsesUploadForm, UploadForm
 
 IMPORT_PAGES = {"consultant.import_participants_page": "participants",
-                "consultant.import_responses_page": "responses"}
+                "consultant.import_responses_page": "responses",
+                "consultant.import_accounts_page": "accounts"}
 
 
 def upload_limit() -> str:
@@ -84,10 +87,10 @@ def import_responses_page(study: Study):
     def run(upload):
         mapping = Mapping.parse(form.mapping.data.read(), _name(
             form.mapping.data, "mapping.yaml")) if form.mapping.data else None
-        return import_responses(study, upload.read(), _name(upload, "upload.csv"),
-                                layout=form.layout.data, mapping=mapping,
-                                replace=form.replace.data, dry_run=form.dry_run.data,
-                                create_accounts=form.create_accounts.data)
+        return after_import(study, import_responses(
+            study, upload.read(), _name(upload, "upload.csv"), layout=form.layout.data,
+            mapping=mapping, replace=form.replace.data, dry_run=form.dry_run.data,
+            create_accounts=form.create_accounts.data))
 
     return _import_page(study, form, "consultant/import_responses.html", run, "consultant.study",
                         "responses")
@@ -102,6 +105,7 @@ def export(study: Study, fmt: str):
     if fmt == "csv":
         return send_file(io.BytesIO(to_csv_bytes(frame)), mimetype="text/csv",
                          as_attachment=True, download_name=name)
-    return send_file(io.BytesIO(to_xlsx_bytes(frame, wave.instrument)), as_attachment=True,
+    return send_file(io.BytesIO(to_xlsx_bytes(frame, wave.instrument, actions_sheets(study))),
+                     as_attachment=True,
                      download_name=name, mimetype="application/vnd.openxmlformats-"
                      "officedocument.spreadsheetml.sheet")

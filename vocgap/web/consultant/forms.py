@@ -106,8 +106,11 @@ class ReopenForm(FlaskForm):
 class AccountForm(FlaskForm):
     name = StringField("Account name", validators=[DataRequired(), Length(max=200)])
     segment = StringField("Segment", validators=[Optional(), Length(max=100)])
-    annual_value = DecimalField("Annual value", places=2, validators=[
+    annual_value = DecimalField("Annual revenue", places=2, validators=[
         Optional(), NumberRange(min=0, max=10**12)])
+    renewal_date = DateField("Renewal date", validators=[Optional()])
+    owner_email = EmailField("Account owner's e-mail (hears about alerts, de-identified)",
+                             validators=[Optional(), Email(), Length(max=254)])
     crm_stage = SelectField("Stage in the vendor's CRM", choices=[
         SelectChoice("", "Not recorded"),
         *(SelectChoice(str(score), name) for score, name in enumerate(STAGES))],

@@ -74,6 +74,8 @@ def account_form(study: Study, account_id: int | None = None):
                 form.annual_value.data is not None) else None
             account.crm_stage = int(form.crm_stage.data) if form.crm_stage.data else None
             account.key_account = form.key_account.data
+            account.renewal_date = form.renewal_date.data
+            account.owner_email = (form.owner_email.data or "").strip().lower()
             db.session.add(account)
             db.session.commit()
             flash(f"Saved account {account.name}.", "info")

@@ -43,7 +43,7 @@ def account_report(study: Study, account_id: int, fmt: str):
     edition = requested_edition()
     data = study_analysis(study, edition)
     account = account_result(study, data, account_id)
-    meta = report_meta(study, study.current_wave, edition)
+    meta = report_meta(study, study.current_wave, edition, data)
     if fmt == "html":
         context = account_context(meta, account, fmt="svg")
         return render_html("report/account.html", context,
@@ -58,7 +58,7 @@ def account_report(study: Study, account_id: int, fmt: str):
 def portfolio_report(study: Study, fmt: str):
     edition = requested_edition()
     data = study_analysis(study, edition)
-    meta = report_meta(study, study.current_wave, edition)
+    meta = report_meta(study, study.current_wave, edition, data)
     if fmt == "html":
         return render_html("report/portfolio.html", portfolio_context(meta, data, fmt="svg"),
                            asset_base=url_for("consultant.report_asset", filename=""))
@@ -80,7 +80,7 @@ def queue_batch(study: Study):
         abort(400)
     edition = requested_edition()
     data = study_analysis(study, edition)
-    meta = report_meta(study, study.current_wave, edition)
+    meta = report_meta(study, study.current_wave, edition, data)
     batch = uuid.uuid4().hex[:12]
     folder = _batch_folder(study, batch)
     jobs = plan_jobs(data, meta, folder)
