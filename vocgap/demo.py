@@ -29,6 +29,7 @@ from .models import (
     Wave,
     utcnow,
 )
+from .themes.demo import add_demo_themes
 
 DEMO_SHORT_NAME = "demo"
 DEMO_EMAIL = "consultant@example.com"
@@ -121,6 +122,7 @@ def build_demo(surveys_dir: str) -> tuple[Study, bool]:
         _answer_wave(wave, instrument, accounts, contacts, staff, rng, drift, wave is first)
     first.closed_at = first.closes_at  # closed on its planned date
     _ensure_consultant(study)
+    add_demo_themes(study)
     db.session.commit()
     return study, True
 

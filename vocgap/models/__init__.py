@@ -5,10 +5,12 @@ from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
 from .study import Account, Study, StudyMember, User, Vendor, Wave
 from .throttle import RateCounter
+from .verbatims import CodingFrame, Theme, VerbatimCode
 
 __all__ = [
     "Account",
     "Answer",
+    "CodingFrame",
     "Invitation",
     "LinkVisit",
     "Participant",
@@ -17,8 +19,10 @@ __all__ = [
     "Response",
     "Study",
     "StudyMember",
+    "Theme",
     "User",
     "Vendor",
+    "VerbatimCode",
     "Wave",
     "participant_account",
     "utcnow",

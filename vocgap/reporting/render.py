@@ -115,6 +115,7 @@ def account_context(meta: dict, account: dict, fmt: str = "png") -> dict:
             "priorities": priorities,
             "recommendations": recommendations(account, meta.get("min_group", 3)),
             "summary": account_summary(meta, account), "thresholds": lines,
+            "themes": (meta.get("themes") or {}).get("accounts", {}).get(account["account"]),
             "today": date.today(), "scale": (lines.low, lines.high), "asset": SCHEME + "/"}
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ..findings import analyse_wave
 from ..models import Study, Wave
+from ..themes.results import report_themes
 
 
 def report_meta(study: Study, wave: Wave, edition: str) -> dict:
     return {"vendor": study.vendor.name, "study": study.name, "short_name": study.short_name,
-            "wave": wave.number, "edition": edition, "min_group": study.min_group}
+            "wave": wave.number, "edition": edition, "min_group": study.min_group,
+            "themes": report_themes(study, wave, edition)}
 
 
 def study_report_data(study: Study, wave: Wave | None = None, edition: str = "consultant",
