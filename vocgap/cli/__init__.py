@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, check, data, demo, instrument, reports, users
+    from . import analysis, check, data, demo, instrument, reports, users, verbatims
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
@@ -25,6 +25,7 @@ def _register() -> None:
     main.add_command(check.check)
     main.add_command(demo.demo)
     main.add_command(users.create_user)
+    main.add_command(verbatims.verbatims)
 
 
 _register()

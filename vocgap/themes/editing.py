@@ -24,6 +24,8 @@ def _clean_name(study: Study, name: str, keep: Theme | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise FrameError("A theme needs a name.")
+    if ";" in name:
+        raise FrameError("A theme name cannot contain ';' (it separates themes in coded files).")
     if len(name) > NAME_LIMIT:
         raise FrameError(f"A theme name has at most {NAME_LIMIT} characters.")
     for theme in study_themes(study):

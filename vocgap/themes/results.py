@@ -10,7 +10,13 @@ from ..collection.store import submitted_responses
 from ..extensions import db
 from ..models import Answer, Study, Wave
 from ..verbatims.tone import tone
-from .store import applied_themes, coding_frame, open_text_items, study_themes, study_verbatims
+from .store import (
+    applied_themes,
+    frame_settings,
+    open_text_items,
+    study_themes,
+    study_verbatims,
+)
 
 
 def hidden_accounts(study: Study, wave: Wave) -> frozenset[str]:
@@ -50,7 +56,7 @@ def theme_input(study: Study, wave: Wave, edition: str) -> ThemeInput:
                       edition=edition, min_group=study.min_group,
                       hidden=hidden_accounts(study, wave) if edition == "vendor"
                       else frozenset(),
-                      quotes=coding_frame(study).vendor_quotes)
+                      quotes=frame_settings(study).vendor_quotes)
 
 
 def questions(study: Study, wave: Wave) -> dict[str, dict[str, str]]:

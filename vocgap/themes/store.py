@@ -107,6 +107,11 @@ def coding_frame(study: Study) -> CodingFrame:
     return frame
 
 
+def frame_settings(study: Study) -> CodingFrame:
+    """The study's frame settings for reading: the stored row, or the defaults unsaved."""
+    return db.session.get(CodingFrame, study.id) or CodingFrame(vendor_quotes=True)
+
+
 def study_themes(study: Study) -> list[Theme]:
     """The frame's themes in the consultant's order."""
     return list(db.session.scalars(sa.select(Theme).where(Theme.study_id == study.id)

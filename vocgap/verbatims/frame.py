@@ -119,7 +119,7 @@ def theme_name(words: list[str]) -> str:
     """'Delivery, date and slip': the top three words, the first capitalised."""
     top = words[:3]
     text = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
-    return (text[:1].upper() + text[1:])[:120]
+    return (text[:1].upper() + text[1:]).replace(";", ",")[:120]
 
 
 def definition(words: list[str]) -> str:

@@ -37,7 +37,14 @@ def study_view(view):
 
 
 def _register() -> None:
-    from . import analysis, data, people, reports, studies  # noqa: F401  (routes attach)
+    from . import (  # noqa: F401  (routes attach)
+        analysis,
+        data,
+        people,
+        reports,
+        studies,
+        themes,  # noqa: F401  (issue 18: verbatim themes)
+    )
 
 
 _register()
