@@ -19,7 +19,7 @@ from .text import Verbatim, language_family, surface_forms, tokens
 
 MIN_VERBATIMS = 4
 MAX_THEMES = 12
-TOP_TERMS = 6
+TOP_TERMS = 5
 EXAMPLES = 3
 SEED = 2026
 

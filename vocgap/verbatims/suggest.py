@@ -1,8 +1,8 @@
 """Suggested codes: how close each verbatim is to each theme of the frame as it stands now.
 
-A theme's profile is a TF-IDF vector built from its keywords, its example phrases and the
-verbatims the consultant has confirmed for it; a verbatim's confidence for a theme is the cosine
-similarity of the two (0 to 1), so a suggestion is explainable by the words they share. Edits to
+A theme is matched on its keywords (and name), its example phrases and the verbatims the
+consultant has confirmed for it, all in the TF-IDF space of the study's stemmed words; a
+verbatim's confidence (0 to 1) is explainable by the words they share (``similarities``). Edits to
 the frame (renames, merges, new keywords) and every confirmation change the next suggestions.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 from .frame import tfidf_matrix
 from .text import Verbatim, free_text_tokens, language_family, tokens
 
-THRESHOLD = 0.2  # the lowest similarity suggested; below it a verbatim gets no code
+THRESHOLD = 0.35  # the lowest confidence suggested; below it a verbatim gets no code
 MAX_CODES = 3  # themes suggested per verbatim at most
 
 
@@ -39,42 +39,37 @@ def _unit_rows(matrix):
 
 def similarities(verbatims: list[Verbatim], profiles: list[ThemeProfile]
                  ) -> tuple[list[int], np.ndarray]:
-    """(verbatim ids, verbatims × themes cosine similarities) in the order given."""
+    """(verbatim ids, verbatims × themes confidences) in the order given.
+
+    A confidence is the larger of two readings, each from 0 to 1: how much of the verbatim's
+    TF-IDF weight falls on the theme's keywords (the length of its projection onto them), and
+    its cosine similarity to the mean of the theme's example phrases and confirmed verbatims.
+    """
     if not verbatims or not profiles:
         return [v.id for v in verbatims], np.zeros((len(verbatims), len(profiles)))
-    languages = sorted({language_family(v.language) for v in verbatims})
-    documents = [tokens(v.text, language_family(v.language)) for v in verbatims]
-    seeds = [[free_text_tokens(" ".join(p.keywords), languages)]
-             + [free_text_tokens(e, languages) for e in p.examples] for p in profiles]
-    extra = [doc for seed in seeds for doc in seed]
-    matrix, _, vectorizer = tfidf_matrix(documents + extra)
-    docs = matrix[: len(documents)]
-    index = {v.id: i for i, v in enumerate(verbatims)}
     from scipy import sparse
 
-    rows = []
-    for profile, seed in zip(profiles, seeds, strict=True):
-        parts = [vectorizer.transform([s]) for s in seed if s]
-        keyword_part = parts[0] if seed[0] and parts else None
-        example_parts = parts[1:] if keyword_part is not None else parts
-        confirmed = [index[i] for i in profile.confirmed if i in index]
-        pieces = []
-        if keyword_part is not None:
-            pieces.append(_unit_rows(keyword_part))
-        if example_parts:
-            pieces.append(_unit_rows(sparse.csr_matrix(
-                sparse.vstack(example_parts).mean(axis=0))))
-        if confirmed:
-            pieces.append(_unit_rows(sparse.csr_matrix(docs[confirmed].mean(axis=0))))
-        if pieces:
-            total = pieces[0]
-            for piece in pieces[1:]:
-                total = total + piece
-            rows.append(_unit_rows(sparse.csr_matrix(total)))
-        else:
-            rows.append(sparse.csr_matrix((1, docs.shape[1])))
-    theme_matrix = sparse.vstack(rows).tocsr()
-    scores = np.asarray((docs @ theme_matrix.T).todense())
+    languages = sorted({language_family(v.language) for v in verbatims})
+    documents = [tokens(v.text, language_family(v.language)) for v in verbatims]
+    keywords = [free_text_tokens(" ".join(p.keywords), languages) for p in profiles]
+    examples = [[free_text_tokens(e, languages) for e in p.examples] for p in profiles]
+    extra = [doc for group in examples for doc in group if doc]
+    matrix, terms, vectorizer = tfidf_matrix(documents + extra + [k for k in keywords if k])
+    docs = matrix[: len(documents)].tocsr()
+    squared = docs.multiply(docs).tocsc()
+    column = {term: i for i, term in enumerate(terms)}
+    index = {v.id: i for i, v in enumerate(verbatims)}
+    scores = np.zeros((len(verbatims), len(profiles)))
+    for j, profile in enumerate(profiles):
+        columns = sorted({column[t] for t in keywords[j] if t in column})
+        if columns:
+            scores[:, j] = np.sqrt(np.asarray(squared[:, columns].sum(axis=1)).ravel())
+        rows = [vectorizer.transform([e]) for e in examples[j] if e]
+        rows += [docs[index[i]] for i in profile.confirmed if i in index]
+        if rows:
+            centre = _unit_rows(sparse.csr_matrix(sparse.vstack(rows).mean(axis=0)))
+            like = np.asarray((docs @ centre.T).todense()).ravel()
+            scores[:, j] = np.maximum(scores[:, j], like)
     return [v.id for v in verbatims], np.clip(scores, 0.0, 1.0)
 
 
