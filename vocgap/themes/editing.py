@@ -92,7 +92,7 @@ def merge_themes(study: Study, source: Theme, target: Theme) -> Theme:
         else:
             other.applies = other.applies or code.applies
             other.confidence = max(other.confidence or 0, code.confidence or 0)
-        db.session.delete(code)
+        source.codes.remove(code)  # an orphan now: deleted with the flush
     target.examples = _lines("\n".join(dict.fromkeys(target.example_list
                                                      + source.example_list)))
     target.keywords = _keywords(", ".join(target.keyword_list + source.keyword_list))
