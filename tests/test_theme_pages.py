@@ -97,6 +97,7 @@ def test_review_saves_one_verbatim_or_the_whole_page(consultant, demo_study):
 
 def test_rename_merge_and_add_through_the_pages(consultant, demo_study):
     themes = study_themes(demo_study)
+    second = themes[1].id
     edit = consultant.get(url(demo_study, f"{themes[0].id}/edit")).get_data(as_text=True)
     result = consultant.post(url(demo_study, f"{themes[0].id}/edit"), data={
         "csrf_token": csrf_from(edit), "name": "Honest delivery dates",
@@ -108,7 +109,7 @@ def test_rename_merge_and_add_through_the_pages(consultant, demo_study):
         "csrf_token": csrf_from(edit), "target": str(themes[0].id)})
     assert result.status_code == 303
     db.session.expire_all()
-    assert db.session.get(Theme, themes[1].id) is None
+    assert db.session.get(Theme, second) is None
     page = consultant.get(url(demo_study)).get_data(as_text=True)
     result = consultant.post(url(demo_study, "add"), data={
         "csrf_token": csrf_from(page), "new-name": "<script>alert(1)</script>",
