@@ -5,8 +5,9 @@ the share of vendor staff whose prediction of that answer carries it. The respon
 unit (two answers of one person count once). Small groups show counts ("2 of 4"); from
 ``INTERVAL_MIN`` people on, a share with a Wilson 95% interval (Wilson 1927; Newcombe 1998 found
 it well-behaved down to small n, unlike the Wald interval). Across the portfolio the account is
-the unit, as everywhere else (METHODS §4): accounts where customers raise a theme, accounts
-where the team predicts it, and accounts where one happens without the other.
+the unit, as everywhere else (docs/methods.md, portfolio level): accounts where customers
+raise a theme, accounts where the team predicts it, and accounts where one happens without the
+other.
 
 The vendor edition follows G1: hidden accounts and groups below ``min_group`` show nothing but
 their size, and a count within a group is shown only when it and the rest of the group both
