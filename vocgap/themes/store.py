@@ -25,9 +25,8 @@ SOURCE_LANGUAGE = "en"
 
 
 def language_column():
-    """A verbatim's language is its response's: ``Response.language`` once issue 15a adds it."""
-    column = getattr(Response, "language", None)
-    return column if column is not None else sa.literal(SOURCE_LANGUAGE)
+    """A verbatim's language is its response's (issue 15a's ``Response.language``)."""
+    return sa.func.coalesce(Response.language, sa.literal(SOURCE_LANGUAGE))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """verbatim themes: a coding frame per study, its themes and the codes of free-text answers
 
 Revision ID: 0004_i18_verbatim_themes
-Revises: 0003_i14_hardening
+Revises: 0004_i15a_languages
 Create Date: 2026-11-23 19:55:00
 
 """
@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_i18_verbatim_themes'
-down_revision = '0003_i14_hardening'
+down_revision = '0004_i15a_languages'  # re-chained after issue-15a's 0004 (originally
+#                                        0003_i14_hardening)
 branch_labels = None
 depends_on = None
 
