@@ -193,3 +193,25 @@ def test_a_bad_coded_file_names_each_problem_and_writes_nothing(coded_study):
     assert _codes(coded_study) == before
     with pytest.raises(ImportFailed, match="column 'reviewed'"):
         import_csv(coded_study, "verbatim_id,themes\r\n1,x\r\n", "coded.csv", None)
+
+
+def test_each_verbatim_is_read_in_its_response_language(app, instrument):
+    """Is a verbatim's language its response's, and do keywords find it in each language?"""
+    study = gen_study(instrument, "multi")
+    account = gen_account(study, "Globex")
+    for language in ("en", "de", "fr", "es"):
+        for i, text in enumerate(CORPUS[language]["delivery"] + CORPUS[language]["price"]):
+            person, _ = gen_customer(study, account, f"{language} {i}")
+            response = submit_texts(study.current_wave, person, account, {"one_thing": text})
+            response.language = language
+    db.session.commit()
+    rows = study_verbatims(study)
+    assert {r.language for r in rows} == {"en", "de", "fr", "es"}
+    delivery = add_theme(study, "Late deliveries",
+                         keywords="delivery, Lieferung, livraison, entrega, late, retard")
+    suggest(study)
+    coded = {r.id for r in rows if delivery.id in applied_themes(study).get(r.id, [])}
+    languages = {r.language for r in rows if r.id in coded}
+    assert languages == {"en", "de", "fr", "es"}
+    texts = {r.text for r in rows if r.id in coded}
+    assert not any(t in texts for lang in CORPUS for t in CORPUS[lang]["price"])

@@ -112,3 +112,24 @@ TEXTS = {("customer", "one_thing"): CUSTOMER_DIFFERENTLY,
          ("vendor", "one_thing"): VENDOR_DIFFERENTLY,
          ("customer", "best_thing"): CUSTOMER_BEST,
          ("vendor", "best_thing"): VENDOR_BEST}
+
+# Some customer contacts answer in their own language (their response's language), on the same
+# topics; the demo consultant's keywords carry the words of each language.
+TRANSLATED = {
+    ("customer", "one_thing"): {
+        "de": ["Sagen Sie uns früher, wenn sich ein Liefertermin verschiebt.",
+               "Die Rechnungen sind unverständlich und passen nicht zum Vertrag.",
+               "Zeigen Sie die Einsparungen in unseren eigenen Zahlen."],
+        "fr": ["Prévenez-nous plus tôt quand une date de livraison glisse.",
+               "Les factures sont illisibles et ne correspondent pas au contrat.",
+               "Montrez les économies dans nos propres chiffres."],
+        "es": ["Avísennos antes cuando una fecha de entrega se retrasa.",
+               "Las facturas son confusas y no coinciden con el contrato.",
+               "Muestren el ahorro en nuestras propias cifras."],
+    },
+    ("customer", "best_thing"): {
+        "de": ["Der Support ist schnell und freundlich."],
+        "fr": ["Le support est rapide et aimable."],
+        "es": ["El soporte es rápido y amable."],
+    },
+}
