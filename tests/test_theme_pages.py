@@ -159,6 +159,14 @@ def test_account_and_portfolio_reports_set_themes_against_predictions(consultant
     section = vendor.split("What Greywell Pharma says")[1].split("</section>")[0]
     assert 'class="quotes"' not in section and "themed counts only" in section
     assert not any(f"“{t}”" in section for t in texts)
+    own_words = vendor.split("In their own words")[1].split("</section>")[0]
+    assert "themed counts only" in own_words and not any(t in own_words for t in texts)
+    from vocgap.cli import main
+
+    result = consultant.application.test_cli_runner().invoke(
+        main, ["analyse", "--study", "demo", "--edition", "vendor", "--compact"])
+    assert result.exit_code == 0 and '"verbatims": []' in result.output
+    assert not any(t in result.output for t in texts)
     portfolio = consultant.get(f"/consultant/studies/{demo_study.id}/reports/portfolio.html"
                                ).get_data(as_text=True)
     assert "What customers say, and what the team predicted" in portfolio

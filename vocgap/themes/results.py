@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -79,9 +81,18 @@ def questions(study: Study, wave: Wave) -> dict[str, dict[str, str]]:
 def report_themes(study: Study, wave: Wave, edition: str) -> dict:
     """Plain data for the report partials: per account and across the portfolio."""
     if not study_themes(study):
-        return {"accounts": {}, "portfolio": {"questions": []}, "questions": {}}
+        return {"accounts": {}, "portfolio": {"questions": []}, "questions": {},
+                "quotes": edition != "vendor" or frame_settings(study).vendor_quotes}
     data = theme_input(study, wave, edition)
     return {"accounts": account_themes(data), "portfolio": portfolio_themes(data),
             "questions": questions(study, wave),
             "quotes": edition != "vendor" or data.quotes}
 
+
+
+def study_quote_option(study: Study, result):
+    """The analysis with no verbatims in a vendor edition whose study asks for themed counts
+    only, so that no vendor-facing output (JSON, tables, reports) quotes anyone."""
+    if result.meta.get("edition") != "vendor" or frame_settings(study).vendor_quotes:
+        return result
+    return replace(result, verbatims=result.verbatims.iloc[0:0])
