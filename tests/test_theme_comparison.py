@@ -178,3 +178,11 @@ def test_portfolio_counts_accounts_and_leaves_small_groups_out_of_the_vendor_edi
 def test_no_themes_or_no_verbatims_give_empty_results():
     assert account_themes(data([])) == {}
     assert portfolio_themes(data([])) == {"questions": []}
+
+
+def test_the_same_words_are_quoted_once():
+    customers = rows("Acme", "customer", [(DELIVERY,)] * 3)
+    for record in customers:
+        record["text"] = "Late  again."
+    q = account_themes(data(customers + rows("Acme", "vendor", [()])))["Acme"]["questions"][0]
+    assert [x["text"] for x in q["unpredicted"][0]["quotes"]] == ["Late  again."]

@@ -83,18 +83,21 @@ def _mentions(frame: pd.DataFrame) -> tuple[dict, dict]:
 
 
 def _quotes(frame: pd.DataFrame, theme: int, data: ThemeInput, accounts=None) -> list[dict]:
-    """Up to three verbatims coded with ``theme``: shortest first, one per account when several
-    accounts are given, unattributed in the vendor edition."""
+    """Up to three different verbatims coded with ``theme``: shortest first, one per account
+    when several accounts are given, unattributed in the vendor edition."""
     if data.edition == "vendor" and not data.quotes:
         return []
     rows = frame[frame["themes"].map(lambda ts: theme in ts)]
     rows = rows.assign(length=rows["text"].str.len()).sort_values(["length", "text",
                                                                    "verbatim"])
-    out, used = [], set()
+    out, used, said = [], set(), set()
     for row in rows.itertuples(index=False):
         if accounts is not None and (row.account in used or row.account not in accounts):
             continue
+        if " ".join(row.text.split()).lower() in said:
+            continue  # the same words twice make one quote
         used.add(row.account)
+        said.add(" ".join(row.text.split()).lower())
         out.append({"text": row.text, "account": row.account,
                     "attribution": "" if data.edition == "vendor" else row.attribution,
                     "tone": row.tone})

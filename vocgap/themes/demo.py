@@ -29,7 +29,7 @@ RENAMES = [
     ("escalations", "Escalations", "How fast escalated problems are answered.", None),
     ("operations", "Operations, not only purchasing",
      "Involving the people who use the product, not only the buyers.",
-     "operations, purchasing, users, every day"),
+     "operations, purchasing, users"),
 ]
 ADDED = [
     ("Invoices and billing", "Invoices that can be read and matched to the contract.",
@@ -38,7 +38,7 @@ ADDED = [
     ("Training", "Training for the customer's users and analysts.", "training, sessions"),
     ("Operations, not only purchasing",
      "Involving the people who use the product, not only the buyers.",
-     "operations, purchasing, users, every day"),
+     "operations, purchasing, users"),
     ("Value in our numbers", "The vendor's value shown in the customer's own figures.",
      "savings, value, quantify, finance, CFO, Einsparungen, Zahlen, économies, chiffres, "
      "ahorro, cifras"),
