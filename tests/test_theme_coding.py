@@ -189,6 +189,7 @@ def test_a_bad_coded_file_names_each_problem_and_writes_nothing(coded_study):
     problems = [(e.line, e.column) for e in failure.value.errors]
     assert problems == [(3, "verbatim_id"), (4, "verbatim_id"), (5, "themes"), (6, "reviewed")]
     assert "not a theme of the frame: 'Price'" in str(failure.value)
+    assert _codes(coded_study) == before  # nothing written, not even before a rollback
     db.session.rollback()
     assert _codes(coded_study) == before
     with pytest.raises(ImportFailed, match="column 'reviewed'"):
