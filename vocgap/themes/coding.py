@@ -42,13 +42,20 @@ def propose_frame(study: Study) -> list[Theme]:
     return themes
 
 
+def _decided(study: Study) -> list[tuple[int, int, bool]]:
+    """(verbatim id, theme id, applies) of every confirmed code of the study."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(VerbatimCode.answer_id, VerbatimCode.theme_id, VerbatimCode.applies)
+        .join(Theme, Theme.id == VerbatimCode.theme_id)
+        .where(Theme.study_id == study.id, VerbatimCode.confirmed.is_(True)))]
+
+
 def profiles(study: Study, themes: list[Theme]) -> list[ThemeProfile]:
     """What each theme is matched on: its keywords, examples and confirmed verbatims."""
     confirmed: dict[int, list[int]] = {}
-    for codes in codes_by_answer(study).values():
-        for code in codes:
-            if code.confirmed and code.applies:
-                confirmed.setdefault(code.theme_id, []).append(code.answer_id)
+    for answer_id, theme_id, applies in _decided(study):
+        if applies:
+            confirmed.setdefault(theme_id, []).append(answer_id)
     return [ThemeProfile(t.id, t.keyword_list + [t.name], t.example_list,
                          sorted(confirmed.get(t.id, []))) for t in themes]
 
@@ -57,25 +64,23 @@ def suggest(study: Study) -> dict[str, int]:
     """Re-run the suggestions over every verbatim; decided codes stay exactly as they are."""
     themes = study_themes(study)
     rows = study_verbatims(study)
-    existing = codes_by_answer(study)
-    db.session.execute(sa.delete(VerbatimCode).where(
-        VerbatimCode.theme_id.in_([t.id for t in themes]) if themes else sa.false(),
-        VerbatimCode.confirmed.is_(False)))
-    decided = {(c.answer_id, c.theme_id) for codes in existing.values() for c in codes
-               if c.confirmed}
-    added = 0
+    if themes:
+        db.session.execute(sa.delete(VerbatimCode).where(
+            VerbatimCode.theme_id.in_([t.id for t in themes]),
+            VerbatimCode.confirmed.is_(False)))
+    decided = {(answer, theme) for answer, theme, _ in _decided(study)}
     now = utcnow()
-    for answer_id, theme_id, confidence in suggest_codes(
-            [row.as_verbatim() for row in rows], profiles(study, themes)):
-        if (answer_id, theme_id) in decided:
-            continue
-        db.session.add(VerbatimCode(answer_id=answer_id, theme_id=theme_id, source="suggested",
-                                    confidence=confidence, applies=True, confirmed=False,
-                                    coded_at=now))
-        added += 1
+    new = [{"answer_id": answer_id, "theme_id": theme_id, "source": "suggested",
+            "confidence": confidence, "applies": True, "confirmed": False, "coded_at": now}
+           for answer_id, theme_id, confidence in suggest_codes(
+               [row.as_verbatim() for row in rows], profiles(study, themes))
+           if (answer_id, theme_id) not in decided]
+    if new:
+        db.session.execute(sa.insert(VerbatimCode), new)
     coding_frame(study).suggested_at = now
     db.session.flush()
-    return {"verbatims": len(rows), "suggested": added, "kept": len(decided)}
+    db.session.expire_all()  # codes loaded before the bulk statements are stale now
+    return {"verbatims": len(rows), "suggested": len(new), "kept": len(decided)}
 
 
 def decide(study: Study, answer_id: int, theme_ids: set[int], user: User | None, *,
