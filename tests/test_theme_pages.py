@@ -193,3 +193,30 @@ def test_cli_suggest_export_and_import(app, demo_study, tmp_path):
     result = runner.invoke(main, ["verbatims", "code", "--study", "demo", "--import", str(bad)])
     assert result.exit_code == 1 and "line 2, column 'verbatim_id'" in result.output
     assert runner.invoke(main, ["verbatims", "code", "--study", "demo"]).exit_code == 2
+
+
+def test_quotes_are_escaped_in_reports_and_the_review_list(consultant, demo_study):
+    """A verbatim with markup is printed as text, never run or fetched."""
+    from vocgap.models import Answer
+
+    rows = study_verbatims(demo_study, demo_study.current_wave)
+    hostile = '<img src="http://example.test/x.png">'
+    target = next(r for r in rows if r.side == "customer" and r.item == "one_thing"
+                  and r.account == "Greywell Pharma")
+    db.session.get(Answer, target.id).value_text = hostile
+    invoices = next(t for t in study_themes(demo_study) if t.name == "Invoices and billing")
+    from vocgap.themes.coding import decide
+
+    decide(demo_study, target.id, {invoices.id}, None)
+    db.session.commit()
+    account = db.session.scalar(sa.select(Account).where(Account.name == "Greywell Pharma"))
+    html = _report(consultant, demo_study, account, "consultant")
+    section = html.split("and what the team predicted")[1]
+    assert "&lt;img src=" in section and "<img src=\"http://example.test" not in html
+    review = consultant.get(url(demo_study, "review?show=all&page=1")).get_data(as_text=True)
+    for number in range(2, 12):
+        if "&lt;img src=" in review:
+            break
+        review = consultant.get(url(demo_study, f"review?show=all&page={number}")).get_data(
+            as_text=True)
+    assert "&lt;img src=" in review and "<img src=\"http://example.test" not in review
