@@ -61,6 +61,14 @@ def test_frame_page_lists_themes_and_refuses_a_post_without_csrf(consultant, dem
     theme = study_themes(demo_study)[0]
     assert consultant.post(url(demo_study, f"{theme.id}/delete")).status_code == 400
     assert db.session.get(Theme, theme.id) is not None
+    confirm = consultant.get(url(demo_study, f"{theme.id}/delete")).get_data(as_text=True)
+    assert f"Delete the theme “{theme.name}”?" in confirm and "merge it" in confirm
+    theme_id = theme.id
+    result = consultant.post(url(demo_study, f"{theme_id}/delete"),
+                             data={"csrf_token": csrf_from(confirm)})
+    assert result.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Theme, theme_id) is None
 
 
 def test_review_saves_one_verbatim_or_the_whole_page(consultant, demo_study):

@@ -161,11 +161,15 @@ def split(study: Study, theme_id: int):
     return _to_frame(study, f"#theme-{new.id}")
 
 
-@bp.post("/studies/<int:study_id>/themes/<int:theme_id>/delete")
+@bp.route("/studies/<int:study_id>/themes/<int:theme_id>/delete", methods=["GET", "POST"])
 @study_view
 def delete(study: Study, theme_id: int):
-    _checked()
     theme = _theme_or_404(study, theme_id)
+    if request.method == "GET":
+        return render_template("consultant/themes/delete.html", study=study, theme=theme,
+                               counts=theme_counts(study).get(theme.id, {}),
+                               action=ActionForm())
+    _checked()
     name = theme.name
     delete_theme(study, theme)
     db.session.commit()
