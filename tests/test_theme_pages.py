@@ -228,3 +228,16 @@ def test_quotes_are_escaped_in_reports_and_the_review_list(consultant, demo_stud
         review = consultant.get(url(demo_study, f"review?show=all&page={number}")).get_data(
             as_text=True)
     assert "&lt;img src=" in review and "<img src=\"http://example.test" not in review
+
+
+def test_vendor_theme_data_hides_exactly_the_accounts_the_analysis_hides(demo_study):
+    """Does the theme section's rule for hidden accounts agree with the analysis' own?"""
+    from vocgap.findings import analyse_wave
+    from vocgap.themes.results import hidden_accounts, report_themes
+
+    wave = demo_study.current_wave
+    analysed = analyse_wave(demo_study, wave, edition="vendor", workers=1).to_json()
+    confidential = {a["account"] for a in analysed["accounts"] if a["confidential"]}
+    assert confidential and hidden_accounts(demo_study, wave) == confidential
+    shown = set(report_themes(demo_study, wave, "vendor")["accounts"])
+    assert shown and not shown & confidential
