@@ -241,3 +241,24 @@ def test_vendor_theme_data_hides_exactly_the_accounts_the_analysis_hides(demo_st
     assert confidential and hidden_accounts(demo_study, wave) == confidential
     shown = set(report_themes(demo_study, wave, "vendor")["accounts"])
     assert shown and not shown & confidential
+
+
+def test_review_cannot_code_another_studys_answers(app, consultant, demo_study, instrument):
+    """Posting an answer id of another study to the review form writes nothing for it."""
+    from .factories import gen_account, gen_customer, gen_study
+    from .theme_data import submit_texts
+
+    other = gen_study(instrument, "elsewhere")
+    account = gen_account(other, "Initech")
+    person, _ = gen_customer(other, account, "Olga Other")
+    foreign = submit_texts(other.current_wave, person, account, {"one_thing": "Secret."})
+    answer_id = next(a.id for a in foreign.answers if a.item_id == "one_thing")
+    html = consultant.get(url(demo_study, "review")).get_data(as_text=True)
+    theme = study_themes(demo_study)[0]
+    form = {"csrf_token": csrf_from(html), "shown": [answer_id],
+            f"codes-{answer_id}": [str(theme.id)]}
+    consultant.post(url(demo_study, "review"), data=form)
+    assert consultant.post(url(demo_study, "review"),
+                           data={**form, "save": str(answer_id)}).status_code == 400
+    assert not db.session.scalars(sa.select(VerbatimCode).where(
+        VerbatimCode.answer_id == answer_id)).all()

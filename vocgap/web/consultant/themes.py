@@ -21,7 +21,13 @@ from ...themes.editing import (
 )
 from ...themes.exchange import export_csv, import_csv
 from ...themes.review import review_page, theme_counts
-from ...themes.store import coding_frame, frame_settings, study_theme, study_themes
+from ...themes.store import (
+    coding_frame,
+    frame_settings,
+    study_theme,
+    study_themes,
+    study_verbatims,
+)
 from . import bp, study_view
 from .forms import ActionForm
 from .theme_forms import CodesUploadForm, MergeForm, QuotesForm, SplitForm, ThemeForm
@@ -198,10 +204,14 @@ def review(study: Study):
     page_number = request.args.get("page", 1, type=int) or 1
     if request.method == "POST":
         _checked()
-        shown = [int(v) for v in request.form.getlist("shown") if v.isdigit()]
+        known = {row.id for row in study_verbatims(study)}  # never another study's answers
+        shown = [int(v) for v in request.form.getlist("shown") if v.isdigit()
+                 and int(v) in known]
         themes = {t.id for t in study_themes(study)}
         save = request.form.get("save", "")
-        chosen = [int(save)] if save.isdigit() and int(save) in shown else shown
+        if save and not (save.isdigit() and int(save) in shown):
+            abort(400, description="That verbatim is not on this page.")
+        chosen = [int(save)] if save else shown
         for answer_id in chosen:
             picked = {int(v) for v in request.form.getlist(f"codes-{answer_id}") if v.isdigit()}
             decide(study, answer_id, picked & themes, current_user)
