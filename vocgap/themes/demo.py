@@ -46,7 +46,9 @@ ADDED = [
 # Words of the other languages the demo consultant added to proposed themes, by keyword.
 ALSO = {"delivery": "Liefertermin, livraison, entrega",
         "support": "Support, freundlich, rapide, aimable, soporte, rápido, amable"}
-FOREIGN_SHARE = 0.12  # of customer contacts, who answer in German, French or Spanish
+# Of the other customer contacts, who answer in German, French or Spanish; contacts whose own
+# language the demo sets answer in it.
+FOREIGN_SHARE = 0.12
 
 
 def add_demo_themes(study: Study, reviewer: User | None = None) -> None:
@@ -68,7 +70,8 @@ def add_demo_themes(study: Study, reviewer: User | None = None) -> None:
         response = answer.response
         if side == "customer" and response.participant_id not in languages:
             foreign = rng.random() < FOREIGN_SHARE
-            languages[response.participant_id] = (
+            chosen = response.participant.language  # set by the demo's languages, if any
+            languages[response.participant_id] = chosen if chosen in ("de", "fr", "es") else (
                 ("de", "fr", "es")[int(rng.integers(3))] if foreign else "en")
         language = languages.get(response.participant_id, "en")
         translated = TRANSLATED.get((side, answer.item_id), {}).get(language)
