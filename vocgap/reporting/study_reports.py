@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import analyse_wave
+from ..instruments.model import DEFAULT_LANGUAGE
 from ..models import Study, Wave
 from ..themes.results import report_themes
 
@@ -10,6 +11,7 @@ from ..themes.results import report_themes
 def report_meta(study: Study, wave: Wave, edition: str) -> dict:
     return {"vendor": study.vendor.name, "study": study.name, "short_name": study.short_name,
             "wave": wave.number, "edition": edition, "min_group": study.min_group,
+            "language": study.report_language or DEFAULT_LANGUAGE,
             "themes": report_themes(study, wave, edition)}
 
 
