@@ -27,6 +27,7 @@ RENAMES = [
      None),
     ("support", "Quick, friendly support", "Support that answers fast and kindly.", None),
     ("escalations", "Escalations", "How fast escalated problems are answered.", None),
+    ("plan", "Joint planning", "A joint plan and roadmap a year ahead, not deal by deal.", None),
     ("operations", "Operations, not only purchasing",
      "Involving the people who use the product, not only the buyers.",
      "operations, purchasing, users"),
@@ -43,6 +44,13 @@ ADDED = [
      "savings, value, quantify, finance, CFO, Einsparungen, Zahlen, économies, chiffres, "
      "ahorro, cifras"),
 ]
+# Keywords of a renamed topic when the consultant has to add it by hand.
+FALLBACK = {"delivery": "delivery, dates, slip, late", "ideas": "ideas, proactive",
+            "innovation": "innovation, features, innovative",
+            "manager": "account manager, manager, changing",
+            "calls": "status calls, calls, decide, decision",
+            "support": "support, friendly, quick", "escalations": "escalations, escalated",
+            "plan": "joint plan, roadmap, plan"}
 # Words of the other languages the demo consultant added to proposed themes, by keyword.
 ALSO = {"delivery": "Liefertermin, livraison, entrega",
         "support": "Support, freundlich, rapide, aimable, soporte, rápido, amable"}
@@ -95,6 +103,12 @@ def add_demo_themes(study: Study, reviewer: User | None = None) -> None:
                 change_theme(study, theme, name, meaning, theme.examples, keywords)
                 break
     names = {t.name for t in study_themes(study)}
+    for key, name, meaning, keywords in RENAMES:  # topics the proposal folded into others
+        if name not in names:
+            words = keywords or FALLBACK.get(key, key)
+            add_theme(study, name, meaning,
+                      keywords=words + (", " + ALSO[key] if key in ALSO else ""))
+            names.add(name)
     for name, meaning, keywords in ADDED:
         if name not in names:
             add_theme(study, name, meaning, keywords=keywords)
