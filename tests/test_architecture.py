@@ -25,6 +25,8 @@ FORBIDDEN = {
     "vocgap.analysis": (*UPPER, *STORAGE, *FRAMEWORKS),
     "vocgap.models": (*UPPER, "vocgap.collection", "vocgap.analysis"),
     "vocgap.collection": (*UPPER, "vocgap.analysis"),
+    "vocgap.verbatims": (*UPPER, *STORAGE, "vocgap.themes", *FRAMEWORKS),
+    "vocgap.themes": ("vocgap.reporting", "vocgap.web", "vocgap.cli"),
     "vocgap.findings": ("vocgap.reporting", "vocgap.web", "vocgap.cli"),
     "vocgap.reporting": ("vocgap.web", "vocgap.cli"),
     # Alerts read stored responses and run pure rules on them, beside vocgap.findings.

@@ -32,6 +32,7 @@ from .models import (
     Wave,
     utcnow,
 )
+from .themes.demo import add_demo_themes
 
 DEMO_SHORT_NAME = "demo"
 DEMO_EMAIL = "consultant@example.com"
@@ -127,6 +128,7 @@ def build_demo(surveys_dir: str) -> tuple[Study, bool]:
     add_demo_actions(study)
     add_demo_alerts_and_revenue(study)
     _ensure_consultant(study)
+    add_demo_themes(study)
     db.session.commit()
     return study, True
 

@@ -9,6 +9,7 @@ from .analysis import Analysis, AnalysisInput, analyse
 from .collection.store import submitted_responses
 from .extensions import db
 from .models import Answer, Participant, PowerMapRating, Response, Study, Wave
+from .themes.results import study_quote_option
 
 
 def load_wave(study: Study, wave: Wave) -> AnalysisInput:
@@ -58,10 +59,11 @@ def analyse_wave(study: Study, wave: Wave | None = None, *, edition: str = "cons
     wave = wave or study.current_wave
     earlier = [w for w in study.waves if w.number < wave.number]
     previous = load_wave(study, earlier[-1]) if earlier else None
-    return analyse(load_wave(study, wave), wave.instrument, min_group=study.min_group,
+    result = analyse(load_wave(study, wave), wave.instrument, min_group=study.min_group,
                    edition=edition, previous=previous, workers=workers,
                    wording={"vendor": study.vendor.name, "account": "the customer"},
                    meta={"study": {"id": study.id, "short_name": study.short_name,
                                    "name": study.name, "vendor": study.vendor.name},
                          "wave": {"number": wave.number,
                                   "previous": earlier[-1].number if earlier else None}})
+    return study_quote_option(study, result)

@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import alerts, analysis, check, data, demo, instrument, reports, revenue, users
+    from . import alerts, analysis, check, data, demo, instrument, reports, revenue, users, verbatims
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
@@ -27,6 +27,7 @@ def _register() -> None:
     main.add_command(users.create_user)
     main.add_command(alerts.alerts)
     data.import_group.add_command(revenue.import_accounts_cmd)
+    main.add_command(verbatims.verbatims)
 
 
 _register()

@@ -15,7 +15,7 @@ import hashlib
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Account, Participant, Response, Study, Wave
+from ..models import Account, CodingFrame, Participant, Response, Study, Wave
 
 
 def analysis_fingerprint(study: Study, wave: Wave) -> str:
@@ -29,6 +29,8 @@ def analysis_fingerprint(study: Study, wave: Wave) -> str:
 
     waves = [w for w in study.waves if w.number <= wave.number][-2:]
     feed([(study.id, study.name, study.short_name, study.min_group, study.vendor.name)])
+    feed(db.session.execute(sa.select(CodingFrame.vendor_quotes).where(  # issue 18's option
+        CodingFrame.study_id == study.id)))
     feed((w.id, w.number, hashlib.sha256(w.instrument_source.encode()).hexdigest())
          for w in waves)
     feed(db.session.execute(sa.select(

@@ -7,6 +7,7 @@ from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
 from .study import Account, Study, StudyMember, User, Vendor, Wave
 from .throttle import RateCounter
+from .verbatims import CodingFrame, Theme, VerbatimCode
 
 __all__ = [
     "Account",
@@ -14,6 +15,7 @@ __all__ = [
     "Alert",
     "AlertSettings",
     "Answer",
+    "CodingFrame",
     "Invitation",
     "LinkVisit",
     "OwnerNotice",
@@ -23,8 +25,10 @@ __all__ = [
     "Response",
     "Study",
     "StudyMember",
+    "Theme",
     "User",
     "Vendor",
+    "VerbatimCode",
     "Wave",
     "participant_account",
     "utcnow",

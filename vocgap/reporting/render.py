@@ -125,6 +125,7 @@ def account_context(meta: dict, account: dict, fmt: str = "png") -> dict:
             "recommendations": recommendations(account, meta.get("min_group", 3)),
             "summary": account_summary(meta, account), "thresholds": lines,
             "actions": (meta.get("actions") or {}).get(account["account"], []),
+            "themes": (meta.get("themes") or {}).get("accounts", {}).get(account["account"]),
             "today": date.today(), "scale": (lines.low, lines.high), "asset": SCHEME + "/"}
 
 

@@ -6,6 +6,7 @@ from ..actions.tracking import report_actions
 from ..findings import analyse_wave
 from ..instruments.model import DEFAULT_LANGUAGE
 from ..models import Study, Wave
+from ..themes.results import report_themes
 from .revenue import account_facts
 
 
@@ -16,7 +17,8 @@ def report_meta(study: Study, wave: Wave, edition: str, data: dict | None = None
             "wave": wave.number, "edition": edition, "min_group": study.min_group,
             "language": study.report_language or DEFAULT_LANGUAGE,
             "actions": report_actions(study, wave, edition, data),
-            "revenue": account_facts(study)}
+            "revenue": account_facts(study),
+            "themes": report_themes(study, wave, edition)}
 
 
 def study_report_data(study: Study, wave: Wave | None = None, edition: str = "consultant",

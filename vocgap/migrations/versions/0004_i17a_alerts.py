@@ -1,7 +1,7 @@
 """alerts during fieldwork, owner notices, and revenue at stake (renewal, owner, currency)
 
 Revision ID: 0004_i17a_alerts
-Revises: 0003_i14_hardening
+Revises: 0004_i15a_languages
 Create Date: 2026-11-23 20:00:00
 
 """

@@ -46,6 +46,7 @@ def _register() -> None:
         people,
         reports,
         studies,
+        themes,
     )
 
 
