@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import analysis, check, data, demo, instrument, reports, users
+    from . import analysis, check, data, demo, instrument, people, reports, users
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
@@ -25,6 +25,9 @@ def _register() -> None:
     main.add_command(check.check)
     main.add_command(demo.demo)
     main.add_command(users.create_user)
+    main.add_command(people.people)
+    main.add_command(people.anonymise_cmd)
+    main.add_command(people.retention)
 
 
 _register()

@@ -3,6 +3,7 @@
 from .base import utcnow
 from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
+from .privacy import NoticeAnswer, PrivacyEvent, StudyPrivacy
 from .study import Account, Study, StudyMember, User, Vendor, Wave
 from .throttle import RateCounter
 
@@ -11,12 +12,15 @@ __all__ = [
     "Answer",
     "Invitation",
     "LinkVisit",
+    "NoticeAnswer",
     "Participant",
     "PowerMapRating",
+    "PrivacyEvent",
     "RateCounter",
     "Response",
     "Study",
     "StudyMember",
+    "StudyPrivacy",
     "User",
     "Vendor",
     "Wave",

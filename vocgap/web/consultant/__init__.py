@@ -37,7 +37,7 @@ def study_view(view):
 
 
 def _register() -> None:
-    from . import analysis, data, people, reports, studies  # noqa: F401  (routes attach)
+    from . import analysis, data, people, privacy, reports, studies  # noqa: F401  (routes attach)
 
 
 _register()
