@@ -6,10 +6,20 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import NoticeAnswer, Participant, Study, StudyPrivacy, Wave, utcnow
+from ..models import (
+    Answer,
+    NoticeAnswer,
+    Participant,
+    Response,
+    Study,
+    StudyPrivacy,
+    Wave,
+    utcnow,
+)
 from ..models.privacy import DEFAULT_RETENTION_MONTHS
 
 
@@ -72,12 +82,20 @@ def study_notice(study: Study) -> Notice:
     )
 
 
+def _has_answered(person: Participant, wave: Wave) -> bool:
+    """A page saved with nothing on it is not yet an answer to the notice."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        Answer.response_id == Response.id, Response.participant_id == person.id,
+        Response.wave_id == wave.id)))
+
+
 def acknowledge_notice(person: Participant, wave: Wave) -> None:
     """Record, once per wave, that the respondent answered after being shown the notice.
 
     An insert that does nothing when the row exists: two autosaves at once never fail a save.
     """
-    if db.session.get(NoticeAnswer, (person.id, wave.id)) is not None:
+    if db.session.get(NoticeAnswer, (person.id, wave.id)) is not None or not _has_answered(
+            person, wave):
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

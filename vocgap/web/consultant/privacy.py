@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...extensions import db
@@ -31,8 +32,8 @@ from .people import _participant
 
 class EraseForm(FlaskForm):
     scope = RadioField("What happens to their closed answers?", choices=[
-        ("anonymous", "Keep them in the analysis as an anonymous respondent"),
-        ("full", "Delete them too (the results change)")],
+        SelectChoice("anonymous", "Keep them in the analysis as an anonymous respondent"),
+        SelectChoice("full", "Delete them too (the results change)")],
         default="anonymous", validators=[DataRequired()])
 
 
