@@ -88,11 +88,14 @@ def test_erasure_deletes_their_sent_e_mails_and_the_studys_reports(app, runner):
     (reports / "batches" / "demo-0123456789ab").mkdir(parents=True)
     (reports / "batches" / "demo-0123456789ab" / "all.zip").write_bytes(b"PK")
     (reports / "other-w1-portfolio-consultant.pdf").write_bytes(b"%PDF")
+    namesake = reports / "batches" / "demo-aaaaaaaaaaaa"  # another consultant's "demo"
+    namesake.mkdir()
+    (namesake / "status.json").write_text(json.dumps({"owner": "999", "total": 1}))
     outbox = Path(app.config["MAIL_OUTBOX_DIR"])
     assert len(list(outbox.glob("*.eml"))) == 2
     _erase(runner, planted)
-    assert sorted(p.name for p in reports.rglob("*") if p.is_file()) == [
-        "other-w1-portfolio-consultant.pdf"]
+    assert sorted(str(p.relative_to(reports)) for p in reports.rglob("*") if p.is_file()) == [
+        "batches/demo-aaaaaaaaaaaa/status.json", "other-w1-portfolio-consultant.pdf"]
     left = [p.read_text() for p in outbox.glob("*.eml")]
     assert len(left) == 1 and "someone.else@example.test" in left[0]
 
