@@ -50,9 +50,11 @@ class PrivacySettingsForm(FlaskForm):
     controller = StringField("Who holds the data (leave empty for the default)",
                              validators=[Optional(), Length(max=300)])
     purpose = TextAreaField("Why it is collected (leave empty for the default)",
-                            validators=[Optional(), Length(max=2000)])
+                            validators=[Optional(), Length(max=2000)],
+                            render_kw={"class": "textarea", "rows": 3})
     rights = TextAreaField("How to ask for a copy or for erasure (leave empty for the default)",
-                           validators=[Optional(), Length(max=2000)])
+                           validators=[Optional(), Length(max=2000)],
+                           render_kw={"class": "textarea", "rows": 3})
 
 
 def _actor() -> str:
