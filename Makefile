@@ -6,7 +6,7 @@ PORT ?= 5000
 
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test install system-deps serve mutation
+.PHONY: demo test install system-deps serve mutation translations catalogues
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,7 +20,21 @@ $(AXE): tests/a11y/package.json tests/a11y/package-lock.json
 	npm ci --no-audit --no-fund --prefix tests/a11y
 	touch $@
 
-install: $(VENV)/.installed $(AXE)
+install: $(VENV)/.installed $(AXE) catalogues
+
+## Interface languages (docs/translations.md): the .po catalogues are the source, compiled to .mo
+## (never committed) on every install. `make translations` re-extracts the interface text from
+## the code and templates into messages.pot and merges it into every language's catalogue.
+CATALOGUES := vocgap/translations
+catalogues: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -d $(CATALOGUES) 2>&1 | grep -v '^compiling' || true
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext \
+	  --add-location=file --sort-by-file --project vocgap --copyright-holder "vocgap contributors" \
+	  -o $(CATALOGUES)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching
+	$(MAKE) catalogues
 
 system-deps:
 	bash .ci/system-deps

@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask app: configuration, extensions, blueprints and CLI. No queries run here."""
-    from . import config
+    from . import config, languages
     from .extensions import csrf, db, login_manager, migrate
     from .paths import MIGRATIONS_DIR, TEMPLATES_DIR
 
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    languages.init_app(app)
 
     from . import models  # noqa: F401  (register tables for migrations)
     from .reporting import queue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +13,6 @@ from ..instruments.loader import render_wording
 from ..instruments.model import Item, Section
 from .values import (
     DONT_KNOW,
-    DONT_KNOW_PERSON,
     InvalidValue,
     StoredValue,
     choice_labels,
@@ -69,11 +69,30 @@ class AnswerCheck:
             raw = self.item.scale.dont_know if self.item.scale else raw
         try:
             stored = coerce_value(self.item, raw if raw != [] else None)
-        except InvalidValue as exc:
-            raise ValidationError(f"This answer {exc}.") from None
+        except InvalidValue as problem:
+            raise ValidationError(refusal(problem)) from None
         field.stored = stored
         if stored is None and self.item.required and getattr(form, "enforce_required", False):
-            raise ValidationError("Please answer this question.")
+            raise ValidationError(_("Please answer this question."))
+
+
+def refusal(problem: InvalidValue) -> str:
+    """Why an answer cannot be kept, in the respondent's language."""
+    details = problem.details
+    if problem.kind == "too_long":
+        return _("This answer is %(length)s characters long; the limit is %(limit)s.", **details)
+    if problem.kind == "nul":
+        return _("This answer contains a NUL character, which cannot be stored.")
+    if problem.kind == "control":
+        return _("This answer contains characters that cannot be stored, such as control "
+                 "characters.")
+    if problem.kind == "outside":
+        return _("This answer %(value)s is outside the scale %(low)s to %(high)s.", **details)
+    if problem.kind == "not_number":
+        return _("This answer '%(value)s' is not a number from %(low)s to %(high)s.", **details)
+    if problem.kind == "not_option":
+        return _("This answer '%(value)s' is not one of: %(allowed)s.", **details)
+    return _("This answer is not one of the choices offered.")
 
 
 def section_questions(section: Section, side: str, wording: dict[str, str],
@@ -104,7 +123,8 @@ def build_form_class(questions: list[Question], wording: dict[str, str]) -> type
     for q in questions:
         validators = [AnswerCheck(q.item, about_contact=q.contact is not None)]
         if q.contact is not None:
-            choices = [*choices_for(q.item, wording), SelectChoice(DONT_KNOW, DONT_KNOW_PERSON)]
+            choices = [*choices_for(q.item, wording),
+                       SelectChoice(DONT_KNOW, _("I don't know this person"))]
             attrs[q.name] = RadioField(q.text, choices=choices, validators=validators,
                                        validate_choice=False)
             continue

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..instruments.model import SIDES
@@ -148,25 +150,37 @@ def _record(wave_id, person_id, kind, batch, status, error) -> None:
 
 
 def subject_for(study: Study, side: str, kind: str) -> str:
-    """The subject line, worded for the side; reminders say so first."""
+    """The subject line in the current locale, worded for the side; reminders say so first."""
+    vendor = study.vendor.name
     if side == "customer":
-        subject = f"{study.vendor.name} would value your view: a short survey"
-    else:
-        subject = f"How do your customers see us? Mirror survey for {study.vendor.name}"
-    return ("Reminder: " + subject) if kind == "reminder" else subject
+        if kind == "reminder":
+            return _("Reminder: %(vendor)s would value your view: a short survey", vendor=vendor)
+        return _("%(vendor)s would value your view: a short survey", vendor=vendor)
+    if kind == "reminder":
+        return _("Reminder: How do your customers see us? Mirror survey for %(vendor)s",
+                 vendor=vendor)
+    return _("How do your customers see us? Mirror survey for %(vendor)s", vendor=vendor)
+
+
+def message_language(person: Participant, wave) -> str:
+    """The participant's language when the wave offers it, else the instrument's source."""
+    offered = wave.instrument.languages
+    return person.language if person.language in offered else offered[0]
 
 
 def render_message(study: Study, person: Participant, kind: str,
                    link: str) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of one participant's message."""
+    """Subject, plain text and HTML of one participant's message, in their language."""
     wave = study.current_wave
+    language = message_language(person, wave)
     minutes = [minutes_for(wave.instrument, person, a) for a in person.accounts] or [0]
     context = {"person": person, "study": study, "vendor": study.vendor.name, "link": link,
                "wave": wave, "kind": kind, "accounts": person.accounts,
-               "minutes": max(minutes), "per_account": len(minutes) > 1}
-    return (subject_for(study, person.side, kind),
-            render_template("email/invitation.txt", **context),
-            render_template("email/invitation.html", **context))
+               "minutes": max(minutes), "per_account": len(minutes) > 1, "lang": language}
+    with force_locale(language):
+        return (subject_for(study, person.side, kind),
+                render_template("email/invitation.txt", **context),
+                render_template("email/invitation.html", **context))
 
 
 def preview(study: Study, plan: BatchPlan) -> list[tuple[str, str, str]]:

@@ -10,6 +10,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..instruments import Instrument
+from ..instruments.translations import frozen_translations
 from ..models import Account, Participant, Study, Vendor, Wave, utcnow
 from .tokens import issue_token
 
@@ -36,12 +37,13 @@ def create_study(*, vendor_name: str, name: str, short_name: str, instrument: In
 
 def open_wave(study: Study, instrument: Instrument, opens_at: datetime,
               closes_at: datetime) -> Wave:
-    """Add the next wave, freezing the instrument's text so later edits cannot change it."""
+    """Add the next wave, freezing the instrument's text and translations against later edits."""
     if closes_at <= opens_at:
         raise ValueError("the wave must close after it opens")
     number = max((w.number for w in study.waves), default=0) + 1
     wave = Wave(study=study, number=number, instrument_id=instrument.id,
                 instrument_version=instrument.version, instrument_source=instrument.source,
+                instrument_translations=frozen_translations(instrument),
                 opens_at=opens_at, closes_at=closes_at)
     db.session.add(wave)
     return wave
@@ -65,10 +67,11 @@ def reopen_wave(wave: Wave, closes_at: datetime | None = None) -> None:
 def add_participant(study: Study, *, side: str, name: str, email: str = "",
                     account: Account | None = None, served: list[Account] | None = None,
                     role: str | None = None, quartet: str | None = None,
-                    function: str | None = None) -> tuple[Participant, str]:
+                    function: str | None = None,
+                    language: str | None = None) -> tuple[Participant, str]:
     """A participant with a fresh private token; returns the token for the link or e-mail."""
     participant = Participant(study=study, side=side, name=name, email=email, account=account,
-                              role=role, quartet=quartet, function=function)
+                              role=role, quartet=quartet, function=function, language=language)
     if served:
         participant.served_accounts = list(served)
     token = issue_token(participant, current_app.config["SECRET_KEY"])

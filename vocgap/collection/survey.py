@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from ..extensions import db
 from ..instruments import Instrument, Section
@@ -20,7 +21,6 @@ from .forms import (
 )
 from .values import (
     DONT_KNOW,
-    DONT_KNOW_PERSON,
     StoredValue,
     choice_labels,
     form_value,
@@ -45,17 +45,20 @@ class Page:
 
 @dataclass
 class SurveyPlan:
-    """The pages a participant sees for an account, worded for their side."""
+    """The pages a participant sees for an account, worded for their side and language."""
 
     instrument: Instrument
     participant: Participant
     account: Account
     pages: list[Page]
     wording: dict[str, str]
+    language: str = ""
 
     @classmethod
-    def build(cls, instrument: Instrument, participant: Participant,
-              account: Account) -> SurveyPlan:
+    def build(cls, instrument: Instrument, participant: Participant, account: Account,
+              language: str | None = None) -> SurveyPlan:
+        """The survey in ``language`` (the instrument's source language when it is not offered)."""
+        instrument = instrument.in_language(language)
         side = participant.side
         wording = {"vendor": account.study.vendor.name, "account": account.name}
         contacts = []
@@ -74,7 +77,7 @@ class SurveyPlan:
                 title=render_wording(section.heading(side), **wording),
                 intro=render_wording(section.intro(side), **wording),
                 questions=questions, wording=wording))
-        return cls(instrument, participant, account, pages, wording)
+        return cls(instrument, participant, account, pages, wording, instrument.language)
 
     def page(self, number: int) -> Page | None:
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
@@ -107,7 +110,7 @@ def answer_label(question: Question, value: object, wording: dict[str, str]) -> 
     if question.item.type == "open_text":
         return str(value)
     if question.contact is not None and value == DONT_KNOW:
-        return DONT_KNOW_PERSON
+        return gettext("I don't know this person")
     labels = choice_labels(question.item, wording)
     if isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value)

@@ -29,18 +29,26 @@ class StoredValue:
 
 
 class InvalidValue(ValueError):
-    """A value that the item cannot take; the message says what would be accepted."""
+    """A value that the item cannot take; the message says what would be accepted.
+
+    ``kind`` and ``details`` let a survey page say the same in the respondent's language.
+    """
+
+    def __init__(self, message: str, kind: str = "", **details: object):
+        super().__init__(message)
+        self.kind, self.details = kind, details
 
 
 def clean_text(raw: str, limit: int) -> str:
     """Reject NUL and other control characters that no person types, and oversized text."""
     if "\x00" in raw:
-        raise InvalidValue("contains a NUL character")
+        raise InvalidValue("contains a NUL character", "nul")
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in raw):
-        raise InvalidValue("contains control characters")
+        raise InvalidValue("contains control characters", "control")
     text = raw.replace("\r\n", "\n").strip()
     if len(text) > limit:
-        raise InvalidValue(f"is {len(text)} characters long; the limit is {limit}")
+        raise InvalidValue(f"is {len(text)} characters long; the limit is {limit}", "too_long",
+                           length=len(text), limit=limit)
     return text
 
 
@@ -84,12 +92,14 @@ def _scaled(item: Item, text: str, labels: bool) -> StoredValue:
         number = float(text)
     except ValueError:
         raise InvalidValue(
-            f"'{text[:40]}' is not a number from {scale.min} to {scale.max}"
+            f"'{text[:40]}' is not a number from {scale.min} to {scale.max}", "not_number",
+            value=text[:40], low=scale.min, high=scale.max,
         ) from None
     if not math.isfinite(number) or number != int(number) or not (
         scale.min <= number <= scale.max
     ):
-        raise InvalidValue(f"{text[:40]} is outside the scale {scale.min} to {scale.max}")
+        raise InvalidValue(f"{text[:40]} is outside the scale {scale.min} to {scale.max}",
+                           "outside", value=text[:40], low=scale.min, high=scale.max)
     return StoredValue(value_num=float(int(number)))
 
 
@@ -102,7 +112,8 @@ def _choice(item: Item, text: str, labels: bool) -> StoredValue:
                       None)
     if option is None:
         allowed = ", ".join(o.value for o in item.options)
-        raise InvalidValue(f"'{text[:40]}' is not one of: {allowed}")
+        raise InvalidValue(f"'{text[:40]}' is not one of: {allowed}", "not_option",
+                           value=text[:40], allowed=allowed)
     score = float(option.score) if option.score is not None and item.is_numeric else None
     return StoredValue(value_num=score, value_text=option.value)
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from .item_rules import ID_PATTERN, Catalogue, ItemPlan, check_item
-from .model import Dimension, Instrument, Item, Scale, Section
+from .model import DEFAULT_LANGUAGE, LANGUAGE_CODE, Dimension, Instrument, Item, Scale, Section
 from .scale_rules import ScalePlan, check_scale
 
 SECTION_KEYS = {"id", "title", "title_vendor", "intro_customer", "intro_vendor", "items"}
@@ -25,7 +25,13 @@ class InstrumentError(ValueError):
 
 
 class _Node(dict):
+    """A mapping that remembers its own line and the line of each of its keys."""
+
     line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -36,6 +42,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
     loader.flatten_mapping(node)
     mapping = _Node()
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
     seen: set = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -44,6 +51,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -52,26 +60,43 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def load_instrument(path: str | Path) -> Instrument:
-    """Read, parse and validate an instrument file; raise InstrumentError listing every problem."""
+    """Read and validate an instrument file with its translations; raise on a bad source file.
+
+    Problems in the companion translation files do not stop the instrument loading (a missing
+    text falls back to the source language); they are listed on ``translation_problems`` and
+    make ``vocgap instrument check`` fail.
+    """
+    from .translations import read_companions, with_translations
+
     path = Path(path)
+    instrument = parse_instrument(read_text(path), str(path))
+    return with_translations(instrument, read_companions(path, instrument))
+
+
+def read_text(path: Path) -> str:
+    """A file's UTF-8 text, or InstrumentError saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InstrumentError(str(path), ["file not found"]) from None
     except UnicodeDecodeError as exc:
         raise InstrumentError(str(path), [f"not UTF-8 text ({exc.reason})"]) from None
-    return parse_instrument(text, str(path))
 
 
-def parse_instrument(text: str, name: str = "<instrument>") -> Instrument:
-    """Validate instrument YAML text; ``name`` is used in error messages."""
+def read_yaml(text: str, name: str) -> Any:
+    """Parse YAML whose mappings know their lines; InstrumentError names the line on bad YAML."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InstrumentError(name, [f"{where}invalid YAML: {problem}"]) from None
+
+
+def parse_instrument(text: str, name: str = "<instrument>") -> Instrument:
+    """Validate instrument YAML text (the source language only); ``name`` is used in errors."""
+    data = read_yaml(text, name)
     builder = _Builder(name)
     instrument = builder.build(data, text)
     if builder.problems:
@@ -98,7 +123,7 @@ class _Builder:
             if key not in data:
                 self.fail(data, "instrument", f"missing required key '{key}'")
         unknown = set(data) - {"id", "version", "title", "description", "scales", "dimensions",
-                               "sections"}
+                               "sections", "languages", "source_language"}
         for key in sorted(unknown, key=str):
             self.fail(data, "instrument", f"unknown key '{key}'")
         inst_id = str(data.get("id", ""))
@@ -110,6 +135,7 @@ class _Builder:
         sections = self.sections(data.get("sections") or [], scales, {d.id for d in dimensions})
         items = [i for s in sections for i in s.items]
         self.check_whole(data, dimensions, items)
+        source_language, languages = self.languages(data)
         return Instrument(
             id=inst_id,
             version=str(data.get("version", "")),
@@ -120,7 +146,31 @@ class _Builder:
             sections=tuple(sections),
             source=text,
             path=self.name,
+            source_language=source_language,
+            declared_languages=languages,
+            languages=(source_language,),
         )
+
+    def languages(self, data: dict) -> tuple[str, tuple[str, ...]]:
+        """The source language and every language the file declares (source first)."""
+        raw = data.get("languages", [])
+        if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
+            self.fail(data, "languages", "must be a list of language codes, e.g. [en, de, fr]")
+            raw = []
+        source = data.get("source_language", raw[0] if raw else DEFAULT_LANGUAGE)
+        declared: list[str] = []
+        for code in [source, *raw]:
+            if not isinstance(code, str) or not LANGUAGE_CODE.match(code):
+                self.fail(data, "languages", f"'{code}' is not a language code (like en, de, "
+                                             "pt-BR)")
+            elif code in declared and code != source:
+                self.fail(data, "languages", f"'{code}' is listed twice")
+            elif code not in declared:
+                declared.append(code)
+        if raw and source not in raw:
+            self.fail(data, "languages", f"the source language '{source}' is not listed")
+        source_code = source if isinstance(source, str) else DEFAULT_LANGUAGE
+        return source_code, tuple(declared)
 
     def scales(self, raw: Any) -> dict[str, Scale]:
         """Each well-formed scale by id; problems with any scale are reported (see .scale_rules)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 SIDES = ("customer", "vendor")
@@ -27,6 +29,11 @@ TEXT_LIMIT_MAX = 100_000
 
 # What a scale's "don't know" option says unless the instrument words it otherwise.
 DONT_KNOW_LABEL = "Don't know / not applicable"
+
+# The language an instrument is written in unless it says otherwise, and what a code looks like
+# (a BCP 47 tag such as de, pt-BR, or the gettext spelling pt_BR).
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 
 # Items the analysis looks for by purpose rather than by id, so a consultant may rename them.
 ROLES = (
@@ -167,6 +174,21 @@ class Instrument:
     sections: tuple[Section, ...]
     source: str = field(default="", repr=False, compare=False)
     path: str = ""
+    # The language of the texts above; the languages the file declares (source first); those a
+    # respondent can be offered (declared, with a usable companion file).
+    source_language: str = DEFAULT_LANGUAGE
+    declared_languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    # Per language, the translated texts by key (see instruments.translations), the companion
+    # files' text as read (what a wave freezes), and every problem found in them.
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict, repr=False, compare=False)
+    translation_sources: Mapping[str, str] = field(
+        default_factory=dict, repr=False, compare=False)
+    translation_problems: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # The language this copy's texts are in: the source's unless made by in_language().
+    text_language: str = ""
+    _localized: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -186,6 +208,27 @@ class Instrument:
 
     def dimension_items(self, dim_id: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.dimension == dim_id and i.type != "importance")
+
+    def in_language(self, language: str | None) -> Instrument:
+        """This instrument worded in ``language`` (the source wording for an unoffered one)."""
+        base = self._localized.setdefault(self.source_language, self)
+        if not language or language not in self.languages:
+            language = self.source_language
+        found = self._localized.get(language)
+        if found is None:
+            from .translations import localize
+
+            found = self._localized[language] = localize(base, language)
+        return found
+
+    @property
+    def language(self) -> str:
+        """The language this instrument's texts are in."""
+        return self.text_language or self.source_language
+
+    def wording_in(self, item_id: str, side: str, language: str | None) -> str:
+        """One item's wording for one side in one language (the source where none is offered)."""
+        return self.in_language(language).item(item_id).wording(side)
 
     def describe(self) -> dict:
         """The JSON-ready summary printed by ``vocgap instrument show --json``."""

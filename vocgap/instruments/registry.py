@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .loader import InstrumentError, load_instrument, parse_instrument
 from .model import Instrument
+from .translations import thaw_translations
 
 
 def available_instruments(surveys_dir: str | Path) -> list[Instrument]:
@@ -30,6 +31,6 @@ def find_instrument(surveys_dir: str | Path, instrument_id: str) -> Instrument:
 
 
 @lru_cache(maxsize=64)
-def instrument_from_source(source: str) -> Instrument:
-    """Parse a wave's frozen instrument snapshot once per process."""
-    return parse_instrument(source, "<wave snapshot>")
+def instrument_from_source(source: str, translations: str = "{}") -> Instrument:
+    """Parse a wave's frozen instrument snapshot and its frozen translations once per process."""
+    return thaw_translations(parse_instrument(source, "<wave snapshot>"), translations)

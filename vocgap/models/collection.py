@@ -28,6 +28,8 @@ class Response(db.Model):
     account_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("account.id"), index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="draft")
     source: so.Mapped[str] = so.mapped_column(sa.String(20), default="web")
+    # The language the respondent answered in: its verbatims are in this language.
+    language: so.Mapped[str] = so.mapped_column(sa.String(16), default="en", server_default="en")
     started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: so.Mapped[datetime | None]

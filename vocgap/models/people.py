@@ -59,6 +59,8 @@ class Participant(db.Model):
     quartet: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     function: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     consent_attribution: so.Mapped[bool] = so.mapped_column(default=False)
+    # The language of their pages and e-mails; unset lets the browser choose among the wave's.
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     token_nonce: so.Mapped[str] = so.mapped_column(sa.String(64))
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, index=True)
     token_revoked_at: so.Mapped[datetime | None]

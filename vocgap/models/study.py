@@ -78,6 +78,9 @@ class Study(db.Model):
         sa.String(200), default="", server_default="")
     contact_email: so.Mapped[str] = so.mapped_column(
         sa.String(254), default="", server_default="")
+    # Reports are written in this language whatever languages respondents answered in.
+    report_language: so.Mapped[str] = so.mapped_column(
+        sa.String(16), default="en", server_default="en")
 
     vendor: so.Mapped[Vendor] = so.relationship(back_populates="studies")
     waves: so.Mapped[list[Wave]] = so.relationship(
@@ -120,6 +123,9 @@ class Wave(db.Model):
     instrument_id: so.Mapped[str] = so.mapped_column(sa.String(64))
     instrument_version: so.Mapped[str] = so.mapped_column(sa.String(32))
     instrument_source: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The companion translation files as they were when the wave opened: JSON {language: text}.
+    instrument_translations: so.Mapped[str] = so.mapped_column(
+        sa.Text, default="{}", server_default="{}")
     opens_at: so.Mapped[datetime]
     closes_at: so.Mapped[datetime]
     closed_at: so.Mapped[datetime | None]
@@ -138,7 +144,7 @@ class Wave(db.Model):
     def instrument(self):
         from ..instruments.registry import instrument_from_source
 
-        return instrument_from_source(self.instrument_source)
+        return instrument_from_source(self.instrument_source, self.instrument_translations)
 
 
 class Account(db.Model):

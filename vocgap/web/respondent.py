@@ -6,11 +6,13 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
@@ -26,6 +28,7 @@ from ..collection.survey import (
 )
 from ..collection.tokens import TOKEN_PATTERN, hash_token
 from ..extensions import csrf, db
+from ..languages import choose_language, interface_languages, use_language
 from ..models import Account, Participant, Response
 from ..privacy.notice import acknowledge_notice
 from . import respondent_session, throttle
@@ -38,6 +41,31 @@ csrf.exempt(bp)
 
 class _SubmitForm(FlaskForm):
     """The review page's Submit button: nothing but the CSRF token."""
+
+
+class _LanguageForm(FlaskForm):
+    """The language switch on pages without answers to keep: nothing but the CSRF token."""
+
+
+@bp.before_request
+def _choose_language() -> None:
+    """Pages in the language the respondent picked, the one set for them, or their browser's,
+    among those the wave's instrument offers."""
+    person = respondent_session.participant()
+    wave = person.study.current_wave if person is not None else None
+    offered = wave.instrument.languages if wave is not None else interface_languages()
+    use_language(choose_language(offered, chosen=respondent_session.chosen_language(),
+                                 preferred=person.language if person is not None else None))
+
+
+@bp.context_processor
+def _language_switch() -> dict:
+    """What the switch on every respondent page offers: the wave's languages."""
+    person = respondent_session.participant()
+    wave = person.study.current_wave if person is not None else None
+    offered = wave.instrument.languages if wave is not None else ()
+    return {"offered_languages": offered if len(offered) > 1 else (),
+            "language_csrf_form": _LanguageForm() if len(offered) > 1 else None}
 
 
 class NotAvailable(Exception):
@@ -136,7 +164,7 @@ def _context(account_id: int, *, editable: bool = True):
         if response is not None and response.submitted:
             return person, account, wave, response, None
         raise SurveyClosed(person) if wave.has_ended() else NotAvailable
-    plan = SurveyPlan.build(wave.instrument, person, account)
+    plan = SurveyPlan.build(wave.instrument, person, account, g.language)
     return person, account, wave, response, plan
 
 
@@ -201,6 +229,9 @@ def page(account_id: int, number: int):
         return _render_page(plan, current, form, response)
 
     action = request.form.get("action", "next")
+    switch_to = request.form.get("language", "")
+    if switch_to:
+        action = "language"
     to_review = request.form.get("return_to") == "review"
     form = current.form_class()
     form.enforce_required = action in ("next", "review")
@@ -218,6 +249,7 @@ def page(account_id: int, number: int):
               if not form[q.name].errors and q.name not in repeated}
     if stored:
         response = response or get_or_create_response(wave.id, person.id, account.id)
+        response.language = plan.language
         save_answers(response,
                      {n: v for n, v in stored.items() if not n.startswith("pm_")},
                      power_map_values(current.questions, stored))
@@ -226,12 +258,14 @@ def page(account_id: int, number: int):
     if action == "autosave":
         return ({"saved": True}, 200) if valid and not repeated else (
             {"saved": True, "errors": sorted(n for n in form.errors)}, 422)
+    if action == "language":
+        return _switch_language(switch_to, plan, response, valid and not repeated, to_review)
     if not valid or repeated:
         return _render_page(plan, current, form, response, status=422)
     if action == "later":
         return redirect(url_for("survey.saved", account_id=account.id))
     if action == "accounts" and len(person.accounts) > 1:
-        flash(f"Your answers about {account.name} are saved.", "info")
+        flash(_("Your answers about %(account)s are saved.", account=account.name), "info")
         return redirect(url_for("survey.start"))
     if action == "back":
         return redirect(url_for("survey.page", account_id=account.id, number=max(1, number - 1)))
@@ -240,13 +274,40 @@ def page(account_id: int, number: int):
     return redirect(url_for("survey.page", account_id=account.id, number=number + 1))
 
 
+def _switch_language(code: str, plan, response, saved_all: bool, to_review: bool):
+    """The language switch on a survey page: the page's answers are saved like a draft, then the
+    same page comes back in the new language, with any answer that could not be saved as typed."""
+    wave = plan.participant.study.current_wave
+    if code in wave.instrument.languages:
+        respondent_session.choose_language(code)
+        use_language(code)
+        if response is not None:
+            response.language = code
+            db.session.commit()
+    if saved_all:
+        args = {"return": "review"} if to_review else {}
+        return redirect(url_for("survey.page", account_id=plan.account.id,
+                                number=_page_number(), **args))
+    plan = SurveyPlan.build(wave.instrument, plan.participant, plan.account, g.language)
+    current = plan.page(_page_number())
+    form = current.form_class()
+    form.enforce_required = False
+    form.validate()
+    _repeated_fields(current, form)
+    return _render_page(plan, current, form, response, status=422)
+
+
+def _page_number() -> int:
+    return int(request.view_args["number"])
+
+
 def _repeated_fields(current, form) -> set[str]:
     """Fields sent more than once (a tampered or broken client): never guess which one counts."""
     repeated = set()
     for q in current.questions:
         if q.item.type != "multiple_choice" and len(request.form.getlist(q.name)) > 1:
-            form[q.name].errors = [*form[q.name].errors, "This question was answered more than "
-                                   "once; please choose one answer."]
+            form[q.name].errors = [*form[q.name].errors, _(
+                "This question was answered more than once; please choose one answer.")]
             repeated.add(q.name)
     return repeated
 
@@ -274,13 +335,14 @@ def review(account_id: int):
     if request.method == "POST":
         form = _SubmitForm()
         if not form.validate():
-            flash("Your session had timed out, so nothing was submitted yet. Your answers are "
-                  "saved: please press Submit again.", "warning")
+            flash(_("Your session had timed out, so nothing was submitted yet. Your answers are "
+                    "saved: please press Submit again."), "warning")
             status = 400
         elif missing:
             status = 422
         else:
             response = response or get_or_create_response(wave.id, person.id, account.id)
+            response.language = plan.language
             submit_response(response)
             db.session.commit()
             respondent_session.close_account(account.id, response.id,
@@ -328,6 +390,7 @@ def _thanks_after_submit(account_id: int, response_id: int):
     response = db.session.get(Response, response_id)
     if response is None or response.account_id != account_id or not response.submitted:
         raise NotAvailable
+    use_language(response.language)
     wave = response.wave
     return render_template("respondent/thanks.html", account=response.account, wave=wave,
                            response=response, editable=False, relink=wave.is_open(),
@@ -336,3 +399,22 @@ def _thanks_after_submit(account_id: int, response_id: int):
                            person=response.participant,
                            progress=_account_progress(response.participant, wave,
                                                       response.account))
+
+
+@bp.post("/survey/language")
+def switch_language():
+    """The language switch on pages with nothing typed to keep (welcome, accounts, review,
+    thank-you): remember the choice, then show the same page again."""
+    person = _respondent()
+    form = _LanguageForm()
+    code = request.form.get("language", "")
+    back = request.form.get("next", "")
+    if not back.startswith("/survey/") or "//" in back or "\\" in back:
+        back = url_for("survey.start")
+    if not form.validate():
+        flash(_("Your session had timed out, so the language was not changed. Please choose it "
+                "again."), "warning")
+        return redirect(back)
+    if code in person.study.current_wave.instrument.languages:
+        respondent_session.choose_language(code)
+    return redirect(back)

@@ -20,6 +20,7 @@ from ..models import Participant, Wave
 
 ACCESS = "respondent"
 SUBMITTED = "submitted"
+LANGUAGE = "language"
 
 
 def _now() -> float:
@@ -50,6 +51,17 @@ def participant() -> Participant | None:
     if person is None or person.token_revoked_at is not None or person.token_hash != ref.get("th"):
         return None
     return person
+
+
+def chosen_language() -> str | None:
+    """The language the respondent picked with the language switch in this browser, if any."""
+    value = session.get(LANGUAGE)
+    return value if isinstance(value, str) else None
+
+
+def choose_language(code: str) -> None:
+    """Remember the respondent's pick for the rest of this browser session."""
+    session[LANGUAGE] = code
 
 
 def submitted_response(account_id: int) -> int | None:

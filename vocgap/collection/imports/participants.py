@@ -1,5 +1,5 @@
 """Participants from CSV or a workbook: account, name, email, side, role, quartet, function,
-accounts; every row checked by small rules before anything is written."""
+accounts, language; every row checked by small rules before anything is written."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
 from ...extensions import db
+from ...instruments.model import DEFAULT_LANGUAGE
+from ...languages import match_language
 from ...models import Account, Participant, Study
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
 from ..studies import add_participant
@@ -33,6 +35,7 @@ class ParticipantPlan:
     role: str | None = None
     quartet: str | None = None
     function: str | None = None
+    language: str | None = None
     served: list[str] = field(default_factory=list)
 
 
@@ -41,6 +44,7 @@ class _Row:
     line: int
     get: Callable[[str], str]
     errors: list[RowError]
+    languages: tuple[str, ...] = ()
 
     def bad(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.line, column, message))
@@ -104,7 +108,18 @@ def _vendor(row: _Row, plan: ParticipantPlan) -> None:
                     f"{limit}")
 
 
-RULES = (_lengths, _identity, _customer, _vendor)
+def _language(row: _Row, plan: ParticipantPlan) -> None:
+    """Optional: the language of their survey and e-mails, one the study's instrument offers."""
+    value = row.get("language")
+    if not value:
+        return
+    plan.language = match_language(value, row.languages)
+    if plan.language is None:
+        row.bad("language", f"'{value[:40]}' is not one of the survey's languages: "
+                            f"{', '.join(row.languages)}")
+
+
+RULES = (_lengths, _identity, _customer, _vendor, _language)
 
 
 def import_participants(study: Study, data: Source, source: str = "participants.csv", *,
@@ -113,15 +128,17 @@ def import_participants(study: Study, data: Source, source: str = "participants.
     table = open_table(data, source)
     columns = Columns(table.header, source, table.header_line)
     columns.require(["name", "side"])
-    positions = {c: columns.find(c) for c in
-                 ("account", "name", "email", "side", "role", "quartet", "function", "accounts")}
+    positions = {c: columns.find(c) for c in ("account", "name", "email", "side", "role",
+                                              "quartet", "function", "accounts", "language")}
+    wave = study.current_wave
+    languages = wave.instrument.languages if wave is not None else (DEFAULT_LANGUAGE,)
     accounts = {a.name.lower(): a for a in study.accounts}
     errors: list[RowError] = []
     plans: list[ParticipantPlan] = []
     seen: dict[tuple, int] = {}
     for line, cells in table.rows():
         before = len(errors)
-        row = _Row(line, lambda c, cells=cells: cell(cells, positions[c]), errors)
+        row = _Row(line, lambda c, cells=cells: cell(cells, positions[c]), errors, languages)
         plan = ParticipantPlan(line, row.get("name"), row.get("side").lower(), row.get("email"))
         for rule in RULES:
             rule(row, plan)
@@ -167,5 +184,6 @@ def _write(study: Study, plans: list[ParticipantPlan], accounts: dict[str, Accou
             continue
         add_participant(study, side=plan.side, name=plan.name, email=plan.email, account=account,
                         role=plan.role, quartet=plan.quartet, function=plan.function,
-                        served=[accounts[s.lower()] for s in plan.served])
+                        served=[accounts[s.lower()] for s in plan.served],
+                        language=plan.language)
         report.count("participants")

@@ -122,6 +122,9 @@ class ParticipantForm(FlaskForm):
                                  widget=widgets.ListWidget(prefix_label=False),
                                  option_widget=widgets.CheckboxInput())
     consent_attribution = BooleanField("Consents to verbatims being attributed by role")
+    language = SelectField("Survey and e-mail language", default="",
+                           description="Unset: the language their browser prefers, among those "
+                                       "the survey offers.")
 
     def validate_account(self, field) -> None:
         if self.side.data == "customer" and not field.data:

@@ -31,6 +31,7 @@ from ...collection.progress import (
 from ...collection.studies import add_participant
 from ...collection.tokens import current_token, issue_token, survey_link
 from ...extensions import db
+from ...languages import native_name as language_name
 from ...models import Account, Invitation, Participant, Study, utcnow
 from ...models import Response as ResponseRow
 from . import bp, study_view
@@ -128,11 +129,13 @@ def participant_form(study: Study, participant_id: int | None = None):
     form.account.choices = [SelectChoice("", "Choose an account")] + [
         SelectChoice(str(a.id), a.name) for a in study.accounts]
     form.served.choices = [SelectChoice(str(a.id), a.name) for a in study.accounts]
+    form.language.choices = language_choices(study, person)
     if person is not None and not form.is_submitted():
         form.account.data = str(person.account_id or "")
         form.served.data = [str(a.id) for a in person.served_accounts]
         form.role.data, form.quartet.data = person.role or "", person.quartet or ""
         form.function.data = person.function or ""
+        form.language.data = person.language or ""
     if form.validate_on_submit():
         accounts = {str(a.id): a for a in study.accounts}
         customer = form.side.data == "customer"
@@ -143,6 +146,7 @@ def participant_form(study: Study, participant_id: int | None = None):
             "role": (form.role.data or None) if customer else None,
             "quartet": (form.quartet.data or None) if customer else None,
             "function": None if customer else form.function.data,
+            "language": form.language.data or None,
         }
         served = [] if customer else [accounts[i] for i in form.served.data if i in accounts]
         if person is None:
@@ -158,6 +162,16 @@ def participant_form(study: Study, participant_id: int | None = None):
                                 participant_id=person.id))
     return render_template("consultant/participant_form.html", study=study, form=form,
                            person=person), 422 if form.errors else 200
+
+
+def language_choices(study: Study, person=None) -> list[SelectChoice]:
+    """The languages the study's survey offers (and the participant's own, if no longer)."""
+    wave = study.current_wave
+    offered = list(wave.instrument.languages) if wave is not None else []
+    if person is not None and person.language and person.language not in offered:
+        offered.append(person.language)
+    return [SelectChoice("", "From their browser"),
+            *(SelectChoice(code, f"{language_name(code)} ({code})") for code in offered)]
 
 
 @bp.get("/studies/<int:study_id>/participants/<int:participant_id>/")
