@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -53,32 +54,34 @@ class Notice:
 
 
 def study_notice(study: Study) -> Notice:
-    """The notice for a study: texts set in its privacy settings, defaults from its details."""
+    """The notice for a study, in the current locale: texts set in its privacy settings, or
+    defaults written from its organisation, vendor, contact and retention period."""
     settings = study.privacy
     vendor = study.vendor.name
-    org = study.research_organisation or "The research team"
-    months = retention_months(study)
+    org = study.research_organisation or _("The research team")
     if study.contact_email:
-        whom = f"{study.contact_name or org} at {study.contact_email}"
+        whom = _("%(name)s at %(address)s", address=study.contact_email,
+                 name=study.contact_name or study.research_organisation or _(
+                     "the research team"))
     elif study.contact_name:
         whom = study.contact_name
     else:
-        whom = "the sender of your invitation (reply to the e-mail)"
+        whom = _("the sender of your invitation (reply to the e-mail)")
     return Notice(
-        controller=(settings and settings.controller) or (
-            f"{org} holds your name, e-mail address and answers for this research, on behalf "
-            f"of {vendor}."),
-        purpose=(settings and settings.purpose) or (
-            f"They are used only to compare how {vendor}'s customers see their relationship "
-            f"with {vendor} with how {vendor}'s own staff believe they do, and to report the "
-            "results as described here."),
-        retention=(
-            f"Your name and e-mail address are kept for {months} months after the last round "
+        controller=(settings and settings.controller) or _(
+            "%(org)s holds your name, e-mail address and answers for this research, on behalf "
+            "of %(vendor)s.", org=org, vendor=vendor),
+        purpose=(settings and settings.purpose) or _(
+            "They are used only to compare how %(vendor)s's customers see their relationship "
+            "with %(vendor)s with how %(vendor)s's own staff believe they do, and to report the "
+            "results as described here.", vendor=vendor),
+        retention=_(
+            "Your name and e-mail address are kept for %(months)s months after the last round "
             "of this survey closes; after that they are removed and only anonymous answers "
-            "remain."),
-        rights=(settings and settings.rights) or (
-            f"You can ask for a copy of everything stored about you, or for it to be erased, "
-            f"by writing to {whom}."),
+            "remain.", months=retention_months(study)),
+        rights=(settings and settings.rights) or _(
+            "You can ask for a copy of everything stored about you, or for it to be erased, by "
+            "writing to %(whom)s.", whom=whom),
     )
 
 

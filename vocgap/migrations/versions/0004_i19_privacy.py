@@ -1,7 +1,7 @@
 """privacy: retention and notice settings, notice answers, the privacy log, erasure cascades
 
 Revision ID: 0004_i19_privacy
-Revises: 0003_i14_hardening
+Revises: 0004_i15a_languages
 Create Date: 2026-11-23 19:50:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_i19_privacy"
-down_revision = "0003_i14_hardening"
+down_revision = "0004_i15a_languages"  # after issue 15a, merged into this branch
 branch_labels = None
 depends_on = None
 
