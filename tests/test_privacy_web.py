@@ -237,3 +237,20 @@ def test_studies_overview_shows_what_is_due(app, auth, instrument):
     section = page.split("Personal data due for anonymisation")[1].split("</section>")[0]
     assert "Study old" in section and "past its retention period" in section
     assert "Study fresh" not in section
+
+
+def test_an_erased_respondent_cannot_go_on_answering(app, instrument):
+    """Does an erasure end a respondent's open survey session, so that nothing more they type
+    is stored against the erased record?"""
+    from vocgap.privacy.erase import erase_person
+
+    study = gen_study(instrument)
+    account = gen_account(study)
+    person, token = gen_customer(study, account)
+    respondent = app.test_client()
+    start = open_survey(respondent, token)
+    assert respondent.get(start).status_code == 200
+    erase_person(person, actor="test")
+    page = respondent.get(f"/survey/a/{account.id}/p/1")
+    assert page.status_code == 404
+    assert respondent.get(f"/s/{token}").status_code == 404
