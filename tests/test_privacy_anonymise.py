@@ -8,13 +8,15 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from vocgap.cli import main
+from vocgap.collection.studies import open_wave
 from vocgap.extensions import db
 from vocgap.findings import analyse_wave
 from vocgap.models import Answer, Invitation, Participant, PrivacyEvent, Study, utcnow
+from vocgap.privacy.notice import study_privacy
 from vocgap.privacy.redact import name_patterns, redact
 from vocgap.privacy.retention import add_months, retention_status
 
-from .factories import gen_study
+from .factories import gen_account, gen_customer, gen_study
 from .privacy_data import PHONE, find_everywhere, needles, plant
 
 
@@ -97,14 +99,15 @@ def test_retention_dates_and_states(app, instrument):
     assert retention_status(finished, now=due).state == "past"
     finished.current_wave.closed_at = closed - timedelta(days=5)  # closed early by hand
     assert retention_status(finished).due_at == add_months(closed - timedelta(days=5), 24)
+    study_privacy(finished).anonymised_at = utcnow()
+    assert retention_status(finished, now=due).state == "anonymised"
+    open_wave(finished, instrument, utcnow() + timedelta(days=1), utcnow() + timedelta(days=9))
+    assert retention_status(finished).state == "running"  # new fieldwork, new personal data
 
 
 def test_retention_command_lists_and_applies(app, runner, instrument):
     """Does `vocgap retention` list the study past its period and the one due soon, and does
     --apply anonymise only the one past it (logged as retention)?"""
-    from vocgap.privacy.notice import study_privacy
-
-    from .factories import gen_account, gen_customer
 
     old = gen_study(instrument, "old", open_now=False)
     soon = gen_study(instrument, "soon", open_now=False)

@@ -12,17 +12,21 @@ from pathlib import Path
 import openpyxl
 import sqlalchemy as sa
 
+from vocgap.cli import main
 from vocgap.collection.invitations import send_batch
 from vocgap.extensions import db
 from vocgap.models import (
+    Answer,
     NoticeAnswer,
     Participant,
     PowerMapRating,
     PrivacyEvent,
     Response,
     Study,
+    StudyMember,
     utcnow,
 )
+from vocgap.privacy.erase import erase_person
 from vocgap.privacy.notice import study_notice
 
 from .factories import gen_account, gen_customer, gen_study, gen_user, gen_vendor
@@ -31,7 +35,7 @@ from .privacy_data import find_everywhere, needles, plant
 
 
 def _member(study: Study, email: str = "consultant@test.example"):
-    gen_user(email=email, study=study)
+    return gen_user(email=email, study=study)
 
 
 def test_erase_button_confirms_then_erases(app, auth):
@@ -100,8 +104,6 @@ def test_a_persons_data_covers_every_study_the_consultant_may_see(app, auth, ins
         vendor, _ = gen_vendor(study, [account], name="Vic Vendor")
         response = Response(wave=study.current_wave, participant=people[study.short_name],
                             account=account, status="submitted", submitted_at=utcnow())
-        from vocgap.models import Answer
-
         response.answers.append(Answer(item_id="one_thing", value_text="Answer the phone."))
         response.answers.append(Answer(item_id="superior_experience", value_num=4.0))
         rated = Response(wave=study.current_wave, participant=vendor, account=account,
@@ -110,9 +112,7 @@ def test_a_persons_data_covers_every_study_the_consultant_may_see(app, auth, ins
                                               influence=5))
         db.session.add_all([response, rated])
     db.session.commit()
-    _member(mine)
-    db.session.add(__import__("vocgap.models", fromlist=["StudyMember"]).StudyMember(
-        study=also, user_id=1))
+    db.session.add(StudyMember(study=also, user=_member(mine)))
     gen_user(email="other@test.example", study=theirs)
     client = auth()
     url = f"/consultant/studies/{mine.id}/participants/{people['mine'].id}/data.json"
@@ -142,8 +142,6 @@ def test_a_persons_data_covers_every_study_the_consultant_may_see(app, auth, ins
 
 def test_people_export_command_writes_json_and_xlsx(app, runner, tmp_path):
     """Does `vocgap people export` write everything about one address in both formats?"""
-    from vocgap.cli import main
-
     planted = plant(app)
     out = tmp_path / "person.json"
     result = runner.invoke(main, ["people", "export", "--email", planted.email.upper(),
@@ -184,11 +182,12 @@ def test_privacy_settings_change_the_notice_respondents_see(app, auth, instrumen
     send_batch(study, "invitation")
     (message,) = Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
     parsed = email.message_from_bytes(message.read_bytes())
-    for part in parsed.walk():
-        if part.get_content_type() in ("text/plain", "text/html"):
-            body = part.get_content() if hasattr(part, "get_content") else ""
-            body = part.get_payload(decode=True).decode()
-            assert "dpo@research.example" in body and "6 months" in body
+    bodies = [part.get_payload(decode=True).decode() for part in parsed.walk()
+              if part.get_content_type() in ("text/plain", "text/html")]
+    assert len(bodies) == 2
+    for body in bodies:
+        assert "Your personal data" in body
+        assert "dpo@research.example" in body and "6 months" in body
 
     respondent = app.test_client()
     start = open_survey(respondent, token)
@@ -228,9 +227,7 @@ def test_studies_overview_shows_what_is_due(app, auth, instrument):
         days=800)
     fresh = gen_study(instrument, "fresh", open_now=False)
     db.session.commit()
-    _member(old)
-    db.session.add(__import__("vocgap.models", fromlist=["StudyMember"]).StudyMember(
-        study=fresh, user_id=1))
+    db.session.add(StudyMember(study=fresh, user=_member(old)))
     db.session.commit()
     page = auth().get("/consultant/").get_data(as_text=True)
     assert "Personal data due for anonymisation" in page
@@ -242,8 +239,6 @@ def test_studies_overview_shows_what_is_due(app, auth, instrument):
 def test_an_erased_respondent_cannot_go_on_answering(app, instrument):
     """Does an erasure end a respondent's open survey session, so that nothing more they type
     is stored against the erased record?"""
-    from vocgap.privacy.erase import erase_person
-
     study = gen_study(instrument)
     account = gen_account(study)
     person, token = gen_customer(study, account)

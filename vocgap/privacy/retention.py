@@ -59,8 +59,10 @@ def retention_status(study: Study, now: datetime | None = None,
     months = retention_months(study)
     closed = last_closed(study, now)
     due = add_months(closed, months) if closed else None
-    if study.privacy is not None and study.privacy.anonymised_at is not None:
-        state = "anonymised"
+    anonymised = study.privacy.anonymised_at if study.privacy is not None else None
+    wave = study.current_wave
+    if anonymised is not None and (wave is None or anonymised >= wave.opens_at):
+        state = "anonymised"  # a wave opened since then brings new personal data: count again
     elif due is None:
         state = "running"
     elif due <= now:
