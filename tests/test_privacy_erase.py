@@ -204,3 +204,14 @@ def test_erase_names_what_it_could_not_find(app, runner):
     result = runner.invoke(main, ["people", "erase", "--study", "demo", "--yes"])
     assert result.exit_code != 0 and "--email or --participant" in result.output
     assert db.session.scalar(sa.select(sa.func.count(PrivacyEvent.id))) == 0
+
+
+def test_mentions_are_scrubbed_by_whole_name_and_address_only():
+    """In colleagues' text, are the erased person's whole name (any case) and address removed,
+    while a first name alone and a one-word name's ordinary word stay?"""
+    from vocgap.privacy.erase import _scrub, _whole_name
+
+    patterns = [_whole_name("Alex  Andersen"), _whole_name("May")]
+    assert _scrub("May said we may ask ALEX ANDERSEN, Alex, or Alex@Altamira.example.",
+                  patterns, ["alex@altamira.example"]) == (
+        "[name] said we may ask [name], Alex, or [e-mail].")

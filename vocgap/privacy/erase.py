@@ -63,8 +63,7 @@ def touch_responses(ids) -> None:
 
 def scrub_mentions(study: Study, names: list[str], emails: list[str]) -> int:
     """Remove the person's name and e-mail from every other answer's text in the study."""
-    patterns = [re.compile(rf"(?<!\w){re.escape(' '.join(n.split()))}(?!\w)", re.IGNORECASE)
-                for n in names if n and n.strip()]
+    patterns = [_whole_name(n) for n in names if n and n.strip()]
     rows = db.session.execute(
         sa.select(Answer.id, Answer.value_text, Answer.response_id)
         .join(Response, Response.id == Answer.response_id)
@@ -80,6 +79,13 @@ def scrub_mentions(study: Study, names: list[str], emails: list[str]) -> int:
             touch_responses([response_id])
             changed += 1
     return changed
+
+
+def _whole_name(name: str) -> re.Pattern:
+    """A whole name in any case; a one-word name only as written ("May" is not "may")."""
+    name = " ".join(name.split())
+    flags = re.IGNORECASE if " " in name else 0
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", flags)
 
 
 def _scrub(text: str, patterns, emails: list[str]) -> str:
