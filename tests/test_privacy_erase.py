@@ -215,3 +215,35 @@ def test_mentions_are_scrubbed_by_whole_name_and_address_only():
     assert _scrub("May said we may ask ALEX ANDERSEN, Alex, or Alex@Altamira.example.",
                   patterns, ["alex@altamira.example"]) == (
         "[name] said we may ask [name], Alex, or [e-mail].")
+
+
+def test_erasure_follows_cascades_into_tables_other_features_add(app, runner):
+    """A feature's own table hanging off answers (a verbatim theme quoting the text) and off
+    participants (an action about a contact): does erasure clear them through the database's
+    cascades, so the whole-database scan stays clean without this module knowing them?"""
+    planted = plant(app)
+    extra = sa.MetaData()
+    themes = sa.Table("theme_code_probe", extra, sa.Column("id", sa.Integer, primary_key=True),
+                      sa.Column("answer_id", sa.ForeignKey("answer.id", ondelete="CASCADE")),
+                      sa.Column("quote", sa.Text))
+    actions = sa.Table("action_probe", extra, sa.Column("id", sa.Integer, primary_key=True),
+                       sa.Column("contact_id", sa.ForeignKey("participant.id",
+                                                             ondelete="CASCADE")),
+                       sa.Column("note", sa.Text))
+    sa.Table("answer", extra, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("participant", extra, sa.Column("id", sa.Integer, primary_key=True))
+    extra.create_all(db.engine, tables=[themes, actions])
+    typed = db.session.scalars(sa.select(Answer).join(Response).where(
+        Response.participant_id == planted.person_id, Answer.item_id == "one_thing")).all()
+    with db.engine.begin() as conn:
+        conn.execute(themes.insert(), [{"answer_id": a.id, "quote": a.value_text}
+                                       for a in typed])
+        conn.execute(actions.insert(), [{"contact_id": planted.person_id,
+                                         "note": f"Call {planted.name} weekly"}])
+    found = needles(planted.name, planted.email)
+    assert any(h.startswith("theme_code_probe.quote") for h in find_everywhere(found))
+    _erase(runner, planted, "--full")
+    assert find_everywhere(found) == []
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(themes)).scalar() == 0
+        assert conn.execute(sa.select(sa.func.count()).select_from(actions)).scalar() == 0
