@@ -30,7 +30,7 @@ catalogues: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -d $(CATALOGUES) 2>&1 | grep -v '^compiling' || true
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k lazy_gettext \
 	  --add-location=file --sort-by-file --project vocgap --copyright-holder "vocgap contributors" \
 	  -o $(CATALOGUES)/messages.pot .
 	$(VENV)/bin/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching

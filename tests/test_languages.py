@@ -262,3 +262,125 @@ def test_participant_form_offers_the_surveys_languages(app, auth, field):
         Participant.name == "Dieter")) == "de"
     refused = consultant.post(url, data={**data, "name": "Fabien", "language": "fr"})
     assert refused.status_code == 422
+
+
+def answered(field, name, language, comment, person=None):
+    """A submitted response in ``language`` with one comment (a new customer's by default)."""
+    from vocgap.collection.store import get_or_create_response, save_answers, submit_response
+    from vocgap.collection.values import StoredValue
+
+    person = person or customer(field, language, name)[0]
+    response = get_or_create_response(field["study"].current_wave.id, person.id,
+                                      field["globex"].id)
+    response.language = language or "en"
+    save_answers(response, {"trust_right_thing": StoredValue(value_num=4.0),
+                            "one_thing": StoredValue(value_text=comment)})
+    submit_response(response)
+    db.session.commit()
+    return response
+
+
+def test_comments_keep_their_language_in_reports_and_exports(field):
+    """Is a German comment tagged [de] (and marked lang="de") in the English report, an English
+    one left untagged, and is the language a column of the export?"""
+    from vocgap.collection.export import tidy_responses
+    from vocgap.reporting.render import _env, account_context, render_html
+    from vocgap.reporting.study_reports import study_report_data
+
+    answered(field, "Greta Kunde", "de", "Schneller liefern.")
+    answered(field, "Eve English", None, "Deliver faster.")
+    vendor, _ = gen_vendor(field["study"], [field["globex"]])
+    answered(field, None, "es", "Entregar antes.", person=vendor)
+    data, meta = study_report_data(field["study"])
+    assert meta["language"] == "en"
+    (account,) = data["accounts"]
+    assert {(v["text"], v["language"]) for v in account["verbatims"]} == {
+        ("Schneller liefern.", "de"), ("Deliver faster.", "en"), ("Entregar antes.", "es")}
+    assert '<html lang="en">' in render_html("report/account.html",
+                                             account_context(meta, account))
+    # The report's block for comments (shown once both sides have enough answers to compare).
+    html = _env("en").from_string('{% from "analysis/_blocks.html" import verbatims %}'
+                                  '{{ verbatims(a, "Globex", "Vendor staff", "en") }}'
+                                  ).render(a=account)
+    assert re.search(r'<li dir="ltr" lang="de"><span class="verbatim-language" dir="ltr">\[de\]'
+                     r'</span> Schneller liefern\.', html)
+    assert re.search(r'<li dir="ltr" lang="en">Deliver faster\.', html)
+    rows = tidy_responses(field["study"])
+    assert dict(zip(rows["value_label"], rows["language"], strict=True))[
+        "Schneller liefern."] == "de"
+
+
+def test_the_data_dictionary_lists_every_languages_wording(field):
+    """Does the XLSX export's dictionary give each item's wording in every language the wave
+    offers, and every text (options, scale labels) on a wording sheet?"""
+    import io
+
+    from openpyxl import load_workbook
+
+    from vocgap.collection.export import tidy_responses, to_xlsx_bytes
+
+    answered(field, "Greta Kunde", "de", "Schneller liefern.")
+    instrument = field["study"].current_wave.instrument
+    book = load_workbook(io.BytesIO(to_xlsx_bytes(tidy_responses(field["study"]), instrument)))
+    items = list(book["items"].iter_rows(values_only=True))
+    header = items[0]
+    for column in ("customer_wording", "customer_wording_de", "mirror_wording_ar"):
+        assert column in header
+    row = next(r for r in items if r[0] == "trust_right_thing")
+    assert row[header.index("customer_wording_de")].startswith("DE: We trust {vendor}")
+    wording = list(book["wording"].iter_rows(values_only=True))
+    assert wording[0] == ("key", "en", "de", "ar")
+    assert ("scales.agree5.labels.5", "Strongly agree", "DE: Strongly agree",
+            "AR: Strongly agree") in wording
+
+
+def test_reports_are_written_in_the_studys_report_language(app, auth, field):
+    """Does the settings page offer only languages with a report catalogue (English now), and
+    refuse another?"""
+    from .factories import gen_user
+
+    gen_user(study=field["study"])
+    consultant = auth()
+    url = f"/consultant/studies/{field['study'].id}/settings"
+    form = consultant.get(url).get_data(as_text=True)
+    assert '<option selected value="en">English (en)</option>' in form
+    assert 'value="de"' not in form.split('name="report_language"')[1].split("</select>")[0]
+    refused = consultant.post(url, data={"csrf_token": csrf_from(form), "report_language": "de"})
+    assert refused.status_code == 422
+    assert field["study"].report_language == "en"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_then_import_keeps_each_responses_language(app, field, tmp_path, fmt):
+    """Does vocgap's own export carry each response's language back in on import?"""
+    from vocgap.cli import main
+
+    answered(field, "Greta Kunde", "de", "Schneller liefern.")
+    answered(field, "Eve English", None, "Deliver faster.")
+    out = tmp_path / f"export.{fmt}"
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, ["export", "--study", "acme", "--format", fmt,
+                                "--out", str(out)]).exit_code == 0
+    db.session.execute(sa.delete(Response))
+    db.session.commit()
+    result = runner.invoke(main, ["import", "responses", str(out), "--study", "acme"])
+    assert result.exit_code == 0, result.output
+    languages = dict(db.session.execute(sa.select(Participant.name, Response.language).join(
+        Response, Response.participant_id == Participant.id)).all())
+    assert languages == {"Greta Kunde": "de", "Eve English": "en"}
+
+
+def test_the_next_person_at_a_shared_computer_does_not_inherit_the_choice(client, field):
+    """After one respondent switches to German, does the next private link opened in the same
+    browser start from that person's own language, while the first keeps German?"""
+    _, first = customer(field, None, "Anna Erste")
+    _, second = customer(field, None, "Ben Second")
+    open_survey(client, first)
+    welcome = client.get("/survey/").get_data(as_text=True)
+    client.post("/survey/language", data={"csrf_token": csrf_from(welcome), "language": "de",
+                                          "next": "/survey/"})
+    assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "de"
+    open_survey(client, first)
+    assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "de"
+    open_survey(client, second)
+    assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "en"

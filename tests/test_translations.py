@@ -207,3 +207,26 @@ def test_a_wave_keeps_the_translations_it_opened_with(app, app_config, surveys):
     open_survey(client, token)
     html = client.get(f"/survey/a/{account.id}/p/2").get_data(as_text=True)
     assert "DE: We trust Vendor acme" in html and "GEÄNDERT" not in html
+
+
+def test_opening_a_wave_on_incomplete_translations_warns(app, auth, surveys):
+    """Is the consultant told, when a wave opens, that its translations fail the check?"""
+    from .factories import gen_user
+    from .helpers import csrf_from
+
+    app.config["SURVEYS_DIR"] = str(surveys)
+    path = surveys / "b2b-relationship.yaml"
+    study = gen_study(load_instrument(path))
+    write_translation(path, "fr", drop=("items.trust_promises.customer",))
+    gen_user(study=study)
+    consultant = auth()
+    url = f"/consultant/studies/{study.id}/waves/new"
+    form = consultant.get(url).get_data(as_text=True)
+    opened = consultant.post(url, data={"csrf_token": csrf_from(form),
+                                        "instrument": "b2b-relationship",
+                                        "opens": "2026-01-01", "closes": "2099-12-31"},
+                             follow_redirects=True)
+    page = opened.get_data(as_text=True)
+    assert "The wave offers en, de, fr, but the instrument&#39;s translations have 1 problem(s)" \
+        in page
+    assert "missing translation of &#39;items.trust_promises.customer&#39;" in page

@@ -17,6 +17,7 @@ from .collection.studies import add_participant, create_study, open_wave
 from .collection.values import coerce_value
 from .extensions import db
 from .instruments import Instrument, find_instrument
+from .languages.demo import add_demo_languages
 from .models import (
     Account,
     Answer,
@@ -114,6 +115,7 @@ def build_demo(surveys_dir: str) -> tuple[Study, bool]:
     db.session.add_all(accounts)
     contacts = _add_customers(study, accounts, rng)
     staff = _add_vendor_staff(study, accounts)
+    add_demo_languages(contacts, staff)
     first = study.waves[0]
     second = open_wave(study, instrument, now - timedelta(days=14), now + timedelta(days=21))
     db.session.flush()

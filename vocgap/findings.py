@@ -12,19 +12,26 @@ from .models import Answer, Participant, PowerMapRating, Response, Study, Wave
 
 
 def load_wave(study: Study, wave: Wave) -> AnalysisInput:
-    """Submitted answers, respondents, the power map and account facts of one wave."""
+    """Submitted answers, respondents, the power map and account facts of one wave.
+
+    Rows come in the order they were written (response, then answer), on every database: a
+    report lists comments in that order, and the same answers must make the same report.
+    """
     submitted = submitted_responses(wave)
     answers = pd.DataFrame(db.session.execute(
         submitted.add_columns(Answer.item_id.label("item"), Answer.value_num.label("value"),
                               Answer.value_text.label("text"))
-        .join(Answer, Answer.response_id == Response.id)).mappings().all(),
-        columns=["account", "side", "respondent_id", "item", "value", "text"]).rename(
+        .join(Answer, Answer.response_id == Response.id)
+        .order_by(Response.id, Answer.id)).mappings().all(),
+        columns=["account", "side", "respondent_id", "item", "value", "text",
+                 "language"]).rename(
         columns={"respondent_id": "respondent"})
     answers["value"] = pd.to_numeric(answers["value"], errors="coerce")
     ratings = pd.DataFrame(db.session.execute(
         submitted.add_columns(PowerMapRating.contact_id.label("contact"),
                               PowerMapRating.support, PowerMapRating.influence)
-        .join(PowerMapRating, PowerMapRating.response_id == Response.id)).mappings().all(),
+        .join(PowerMapRating, PowerMapRating.response_id == Response.id)
+        .order_by(Response.id, PowerMapRating.id)).mappings().all(),
         columns=["account", "respondent_id", "contact", "support", "influence"])
     ratings = ratings.rename(columns={"respondent_id": "rater"}).astype(
         {"support": float, "influence": float})

@@ -349,16 +349,19 @@ def derived_importance(answers, customers, instrument) -> pd.DataFrame:
 
 def verbatims(answers: pd.DataFrame, respondents: pd.DataFrame,
               instrument: Instrument) -> pd.DataFrame:
-    """Open-text answers per account and side, with the role label only where consented."""
+    """Open-text answers per account and side, in the language they were written in (where the
+    answers say), with the role label only where consented."""
     texts = {i.id for i in instrument.items if i.type == "open_text"}
     if "text" not in answers:
-        return pd.DataFrame(columns=["account", "side", "item", "text", "attribution"])
+        return pd.DataFrame(columns=["account", "side", "item", "text", "language",
+                                     "attribution"])
     rows = answers[answers["item"].isin(texts) & answers["text"].notna()]
     rows = rows[rows["text"].astype(str).str.strip() != ""]
     attributes = respondents.drop_duplicates("respondent").set_index("respondent")
     consent = rows["respondent"].map(attributes["consent"]) if "consent" in attributes else False
     label = rows["respondent"].map(attributes["role_label"]) if "role_label" in attributes else ""
     out = rows[["account", "side", "item", "text"]].copy()
+    out["language"] = rows["language"].fillna("") if "language" in rows else ""
     out["attribution"] = np.where(pd.Series(consent, index=rows.index).fillna(False).astype(bool),
                                   label, "")
     return out.reset_index(drop=True)

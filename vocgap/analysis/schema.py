@@ -160,6 +160,7 @@ class Verbatim(TypedDict):
     side: str
     item: str
     text: str
+    language: str
     attribution: str
 
 

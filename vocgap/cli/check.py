@@ -33,9 +33,13 @@ def _surveys() -> tuple[bool, str]:
     bad = []
     for path in files:
         try:
-            load_instrument(path)
+            problems = load_instrument(path).translation_problems
         except InstrumentError as exc:
             bad.append(str(exc).splitlines()[0])
+            continue
+        if problems:
+            bad.append(f"{problems[0]} (and {len(problems) - 1} more translation problems)"
+                       if len(problems) > 1 else problems[0])
     if not files:
         return False, f"no instrument files in {folder}"
     return not bad, f"{len(files)} instrument(s) valid" if not bad else "; ".join(bad)

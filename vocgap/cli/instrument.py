@@ -51,7 +51,8 @@ def show(path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{inst.title} ({inst.id} v{inst.version})")
+    click.echo(f"{inst.title} ({inst.id} v{inst.version}; languages: "
+               f"{', '.join(inst.languages)})")
     for dim in summary["dimensions"]:
         click.echo(f"  {dim['name']} [{dim['id']}]: {', '.join(dim['items'])}")
     for item in summary["items"]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..instruments import Instrument
+from ..instruments.translation_sheet import translation_table
 from ..models import Answer, Participant, PowerMapRating, Response, Study, Wave
 from .store import submitted_responses
 from .values import DONT_KNOW_PERSON, value_label
@@ -38,6 +39,8 @@ COLUMNS = {
     "about_contact": "For power-map rows: the contact's name (only when exported with "
                      "identities)",
     "source": "web (answered online) or import",
+    "language": "Language the respondent answered in (a BCP 47 code such as en or de); open text "
+                "is in this language",
     "submitted_at": "When the response was submitted (UTC)",
 }
 
@@ -118,7 +121,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def data_dictionary(instrument: Instrument) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The columns explained, and every item with its wording in each of the wave's languages."""
     columns = pd.DataFrame({"column": list(COLUMNS), "meaning": list(COLUMNS.values())})
+    translated = [instrument.in_language(c) for c in instrument.languages[1:]]
     items = pd.DataFrame([{
         "item": i.id, "type": i.type, "dimension": i.dimension or "", "role": i.role or "",
         "reverse_coded": i.reverse, "scale": (f"{i.scale.min}-{i.scale.max}" if i.scale else
@@ -126,8 +131,17 @@ def data_dictionary(instrument: Instrument) -> tuple[pd.DataFrame, pd.DataFrame]
                                                         is not None else o.value
                                                         for o in i.options)),
         "asked_of": ", ".join(i.sides), "customer_wording": i.customer,
-        "mirror_wording": i.mirror} for i in instrument.items])
+        "mirror_wording": i.mirror,
+        **{f"{side}_wording_{t.language}": t.item(i.id).wording(key)
+           for t in translated for side, key in (("customer", "customer"), ("mirror", "vendor"))}}
+        for i in instrument.items])
     return columns, items
+
+
+def texts_table(instrument: Instrument) -> pd.DataFrame:
+    """Every text of the instrument (options and scale labels too), one column per language."""
+    header, rows = translation_table(instrument)
+    return pd.DataFrame(rows, columns=header)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -144,4 +158,6 @@ def to_xlsx_bytes(frame: pd.DataFrame, instrument: Instrument) -> bytes:
         neutralise_formulas(frame).to_excel(writer, sheet_name="responses", index=False)
         neutralise_formulas(columns).to_excel(writer, sheet_name="columns", index=False)
         neutralise_formulas(items).to_excel(writer, sheet_name="items", index=False)
+        neutralise_formulas(texts_table(instrument)).to_excel(writer, sheet_name="wording",
+                                                              index=False)
     return buffer.getvalue()

@@ -62,15 +62,15 @@ def submitted_responses(wave: Wave, *, include_drafts: bool = False) -> sa.Selec
 
     One row per submitted response (and draft, with ``include_drafts``) with the columns
     ``response_id, account, segment, key_account, side, respondent_id, respondent`` (the name),
-    ``role, quartet, function, source, submitted_at``; callers add the answers or power-map
-    ratings with ``.add_columns(...).join(Answer, Answer.response_id == Response.id)``.
+    ``role, quartet, function, source, language, submitted_at``; callers add the answers or
+    power-map ratings with ``.add_columns(...).join(Answer, Answer.response_id == Response.id)``.
     """
     status = ["submitted", "draft"] if include_drafts else ["submitted"]
     return (sa.select(Response.id.label("response_id"), Account.name.label("account"),
                       Account.segment, Account.key_account, Participant.side,
                       Participant.id.label("respondent_id"), Participant.name.label("respondent"),
                       Participant.role, Participant.quartet, Participant.function,
-                      Response.source, Response.submitted_at)
+                      Response.source, Response.language, Response.submitted_at)
             .join(Account, Account.id == Response.account_id)
             .join(Participant, Participant.id == Response.participant_id)
             .where(Response.wave_id == wave.id, Response.status.in_(status)))

@@ -236,6 +236,8 @@ class Instrument:
             "id": self.id,
             "version": self.version,
             "title": self.title,
+            "source_language": self.source_language,
+            "languages": list(self.languages),
             "dimensions": [
                 {"id": d.id, "name": d.name, "items": [i.id for i in self.dimension_items(d.id)]}
                 for d in self.dimensions

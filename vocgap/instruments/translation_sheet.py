@@ -208,7 +208,7 @@ def companion_yaml(instrument: Instrument, language: str, texts: Mapping[str, st
 
 
 def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    """The spreadsheet letter of a 0-based column index (0 -> A, 27 -> AB); imports use it too."""
     letters = ""
     index += 1
     while index:

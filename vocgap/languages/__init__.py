@@ -35,6 +35,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=current_language,
                    default_translation_directories=str(CATALOGUES_DIR))
+    # Flask-Babel caches loaded catalogues in a Domain cached on the shared Babel object, keyed by
+    # language only: drop it, so each app loads its own directories, not an earlier app's.
+    vars(babel).pop("domain_instance", None)
     app.jinja_env.globals.update(text_direction=direction, language_name=native_name)
     app.context_processor(lambda: {"lang": current_language()})
 

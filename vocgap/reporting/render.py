@@ -11,11 +11,14 @@ from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
+from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..analysis import codes
 from ..instruments import STAGES
+from ..instruments.model import DEFAULT_LANGUAGE
+from ..languages import CATALOGUES_DIR
 from ..paths import TEMPLATES_DIR
 from . import charts, findings
 from . import portfolio_summary as summary
@@ -30,23 +33,28 @@ class RenderTimeout(RuntimeError):
     """A report took longer than the per-render bound."""
 
 
-def environment() -> Environment:
+def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
+    """The report templates' environment, worded in ``language`` by its gettext catalogue.
+
+    Reports are rendered in worker processes without a Flask request, so the catalogue is
+    loaded here rather than through Flask-Babel; English needs none."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)),
                       autoescape=select_autoescape(["html", "xml"], default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.filters.update(FILTERS)
     env.globals["STAGES"] = STAGES
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        Translations.load(str(CATALOGUES_DIR), [language]), newstyle=True)
     return env
 
 
-_ENV: Environment | None = None
+_ENVS: dict[str, Environment] = {}
 
 
-def _env() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = environment()
-    return _ENV
+def _env(language: str = DEFAULT_LANGUAGE) -> Environment:
+    if language not in _ENVS:
+        _ENVS[language] = environment(language)
+    return _ENVS[language]
 
 
 def data_uri(png: bytes) -> str:
@@ -158,9 +166,11 @@ def portfolio_context(meta: dict, data: dict, fmt: str = "png") -> dict:
 
 
 def render_html(template: str, context: dict, asset_base: str | None = None) -> str:
+    """The report's HTML in the study's report language (``meta.language``, English if unset)."""
     if asset_base is not None:
         context = dict(context, asset=asset_base)
-    return _env().get_template(template).render(**context)
+    language = (context.get("meta") or {}).get("language") or DEFAULT_LANGUAGE
+    return _env(language).get_template(template).render(**context)
 
 
 @contextmanager

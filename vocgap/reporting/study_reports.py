@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..findings import analyse_wave
+from ..instruments.model import DEFAULT_LANGUAGE
 from ..models import Study, Wave
 
 
 def report_meta(study: Study, wave: Wave, edition: str) -> dict:
     return {"vendor": study.vendor.name, "study": study.name, "short_name": study.short_name,
-            "wave": wave.number, "edition": edition, "min_group": study.min_group}
+            "wave": wave.number, "edition": edition, "min_group": study.min_group,
+            "language": study.report_language or DEFAULT_LANGUAGE}
 
 
 def study_report_data(study: Study, wave: Wave | None = None, edition: str = "consultant",

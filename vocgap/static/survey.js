@@ -27,11 +27,12 @@
     fetch(target, { method: "POST", body: payload(), credentials: "same-origin" })
       .then(function (r) {
         if (!status) { return; }
-        if (r.ok || r.status === 422) { status.textContent = "Answers saved"; return; }
+        // The page's own language: the words come from data attributes the server translated.
+        var words = status.dataset;
+        if (r.ok || r.status === 422) { status.textContent = words.saved; return; }
         // The survey closed or was submitted elsewhere: say so rather than pretend to save.
-        status.textContent = r.status === 409
-          ? "Already submitted: to change your answers, open the link from your invitation again."
-          : r.status === 404 ? "The survey is no longer open, so answers cannot be saved." : "";
+        status.textContent = r.status === 409 ? words.submitted
+          : r.status === 404 ? words.closed : "";
       })
       .catch(function () { dirty = true; });
   }

@@ -28,10 +28,10 @@ from ..collection.survey import (
 )
 from ..collection.tokens import TOKEN_PATTERN, hash_token
 from ..extensions import csrf, db
-from ..languages import choose_language, interface_languages, use_language
+from ..languages import use_language
 from ..models import Account, Participant, Response
 from ..privacy.notice import acknowledge_notice
-from . import respondent_session, throttle
+from . import respondent_language, respondent_session, throttle
 from .errors import wants_json
 
 bp = Blueprint("survey", __name__)
@@ -43,29 +43,8 @@ class _SubmitForm(FlaskForm):
     """The review page's Submit button: nothing but the CSRF token."""
 
 
-class _LanguageForm(FlaskForm):
-    """The language switch on pages without answers to keep: nothing but the CSRF token."""
-
-
-@bp.before_request
-def _choose_language() -> None:
-    """Pages in the language the respondent picked, the one set for them, or their browser's,
-    among those the wave's instrument offers."""
-    person = respondent_session.participant()
-    wave = person.study.current_wave if person is not None else None
-    offered = wave.instrument.languages if wave is not None else interface_languages()
-    use_language(choose_language(offered, chosen=respondent_session.chosen_language(),
-                                 preferred=person.language if person is not None else None))
-
-
-@bp.context_processor
-def _language_switch() -> dict:
-    """What the switch on every respondent page offers: the wave's languages."""
-    person = respondent_session.participant()
-    wave = person.study.current_wave if person is not None else None
-    offered = wave.instrument.languages if wave is not None else ()
-    return {"offered_languages": offered if len(offered) > 1 else (),
-            "language_csrf_form": _LanguageForm() if len(offered) > 1 else None}
+bp.before_request(respondent_language.choose_for_request)
+bp.context_processor(respondent_language.switch_offer)
 
 
 class NotAvailable(Exception):
@@ -405,16 +384,4 @@ def _thanks_after_submit(account_id: int, response_id: int):
 def switch_language():
     """The language switch on pages with nothing typed to keep (welcome, accounts, review,
     thank-you): remember the choice, then show the same page again."""
-    person = _respondent()
-    form = _LanguageForm()
-    code = request.form.get("language", "")
-    back = request.form.get("next", "")
-    if not back.startswith("/survey/") or "//" in back or "\\" in back:
-        back = url_for("survey.start")
-    if not form.validate():
-        flash(_("Your session had timed out, so the language was not changed. Please choose it "
-                "again."), "warning")
-        return redirect(back)
-    if code in person.study.current_wave.instrument.languages:
-        respondent_session.choose_language(code)
-    return redirect(back)
+    return respondent_language.switch(_respondent())

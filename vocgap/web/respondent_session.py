@@ -34,6 +34,9 @@ def _timestamp(moment: datetime) -> int:
 def begin(person: Participant, wave: Wave) -> None:
     """Open access from the private link, until the wave closes; forget earlier submissions."""
     session.permanent = True
+    previous = session.get(ACCESS)
+    if not isinstance(previous, dict) or previous.get("pid") != person.id:
+        session.pop(LANGUAGE, None)  # the next person at a shared computer chooses afresh
     session[ACCESS] = {"pid": person.id, "th": person.token_hash,
                        "exp": _timestamp(wave.closes_at)}
     session.pop(SUBMITTED, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ...instruments.translation_sheet import column_letter as letter
 from ..export import FORMULA_START
 from .common import ImportFailed, RowError, fail
 
@@ -15,16 +16,6 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "
 def norm(text: str) -> str:
     """Compare names and labels ignoring case, spacing and the kind of apostrophe."""
     return re.sub(r"\s+", " ", text.translate(APOSTROPHES)).strip().casefold()
-
-
-def letter(position: int) -> str:
-    """The spreadsheet letter of a 0-based column position (0 → A, 27 → AB)."""
-    out = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 class Columns:

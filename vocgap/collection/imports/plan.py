@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ...extensions import db
+from ...instruments.model import DEFAULT_LANGUAGE, LANGUAGE_CODE
 from ...models import Account, Answer, Participant, PowerMapRating, Response, Study, Wave
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
 from ..values import InvalidValue
@@ -54,6 +55,7 @@ class ResponsePlan:
     contacts: dict[str, int | NewPerson] = field(default_factory=dict)
     ratings: int = 0
     response_id: int | None = None
+    language: str = DEFAULT_LANGUAGE  # what the respondent answered in (vocgap's export says)
 
     @property
     def blank(self) -> bool:
@@ -180,6 +182,11 @@ class Checker:
                 return None
             return plan
         plan = ResponsePlan(row.line, account, side, identity)
+        language = row.facts.get("language", "").strip()
+        if language and not LANGUAGE_CODE.match(language):
+            self.bad(row.line, "language", f"'{language[:40]}' is not a language code (like en, "
+                     "de, pt-BR)")
+        plan.language = language or DEFAULT_LANGUAGE
         target = self.plan.accounts[account]
         if isinstance(identity, Participant) and isinstance(target, Account):
             previous = self.existing.get((identity.id, target.id))

@@ -17,7 +17,7 @@ POWER_MAP_ITEMS = {"power_map_support": "support", "power_map_influence": "influ
 LONG_COLUMNS = ("item", "value")
 EXPORT_COLUMNS = {"item", "value", "value_label", "dont_know", "respondent_id"}
 TRUE = {"true", "1", "yes", "y", "wahr", "vrai"}
-FACTS = ("role", "quartet", "function", "segment", "key_account")
+FACTS = ("role", "quartet", "function", "segment", "key_account", "language")
 
 
 @dataclass(frozen=True, slots=True)

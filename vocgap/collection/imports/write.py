@@ -112,7 +112,7 @@ def _responses(plan: ImportPlan, accounts: dict[str, Account], report: ImportRep
             fresh.append({"wave_id": plan.wave.id, "participant_id": _person_id(response.person),
                           "account_id": accounts[response.account].id, "status": "submitted",
                           "source": "import", "started_at": now, "updated_at": now,
-                          "submitted_at": now})
+                          "submitted_at": now, "language": response.language})
             continue
         report.count("responses replaced" if response.previous_submitted else "drafts completed")
         held = [names[bit] for bit in names if response.held & bit]
@@ -125,7 +125,8 @@ def _responses(plan: ImportPlan, accounts: dict[str, Account], report: ImportRep
                 PowerMapRating.response_id == response.previous,
                 PowerMapRating.contact_id.in_(contacts)))
         db.session.execute(sa.update(Response).where(Response.id == response.previous).values(
-            status="submitted", source="import", submitted_at=now, updated_at=now))
+            status="submitted", source="import", submitted_at=now, updated_at=now,
+            language=response.language))
         response.response_id = response.previous
     for start in range(0, len(fresh), BATCH):
         db.session.execute(sa.insert(Response.__table__), fresh[start:start + BATCH])

@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ...instruments import STAGES
+from ...languages import native_name, report_languages
 from ...models.people import CUSTOMER_ROLES, QUARTET, VENDOR_FUNCTIONS
 
 
@@ -57,7 +58,15 @@ class SenderMixin:
 
 
 class StudySettingsForm(SenderMixin, FlaskForm):
-    pass
+    report_language = SelectField(
+        "Report language", default="en",
+        description="Reports are written in this language whatever languages respondents "
+                    "answered in; comments keep their own, tagged with it.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report_language.choices = [SelectChoice(code, f"{native_name(code)} ({code})")
+                                        for code in report_languages()]
 
 
 class StudyForm(SenderMixin, WaveDatesMixin, FlaskForm):

@@ -71,6 +71,7 @@ def new_study():
             db.session.add(StudyMember(study=study, user=current_user, role="owner"))
             db.session.commit()
             flash(f"Study '{study.name}' created. Add accounts and participants next.", "info")
+            _warn_translations(instrument)
             return redirect(url_for("consultant.study", study_id=study.id))
     return render_template("consultant/study_form.html", form=form), 422 if form.errors else 200
 
@@ -102,11 +103,21 @@ def study_settings(study: Study):
     form = StudySettingsForm(obj=study)
     if form.validate_on_submit():
         _set_sender(study, form)
+        study.report_language = form.report_language.data
         db.session.commit()
         flash("Saved: the next e-mails and the survey's welcome page use these details.", "info")
         return redirect(url_for("consultant.study", study_id=study.id))
     return render_template("consultant/study_settings.html", study=study, form=form), (
         422 if form.errors else 200)
+
+
+def _warn_translations(instrument) -> None:
+    """Say so when the wave froze incomplete translations: their gaps show the source text."""
+    problems = instrument.translation_problems
+    if problems:
+        flash(f"The wave offers {', '.join(instrument.languages)}, but the instrument's "
+              f"translations have {len(problems)} problem(s) (first: {problems[0]}); missing "
+              "texts appear in the source language. Run `vocgap instrument check`.", "warning")
 
 
 def _sides(choice: str | None) -> tuple[str, ...]:
@@ -219,6 +230,7 @@ def new_wave(study: Study):
         db.session.commit()
         flash(f"Wave {wave.number} is open with the same accounts and participants; their "
               f"links now open the new wave. Wave {previous.number} is closed.", "info")
+        _warn_translations(instrument)
         return redirect(url_for("consultant.study", study_id=study.id))
     return render_template("consultant/wave_form.html", study=study, form=form), (
         422 if form.errors else 200)
