@@ -14,7 +14,8 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import alerts, analysis, check, data, demo, instrument, reports, revenue, users, verbatims
+    from . import (alerts, analysis, check, data, demo, instrument, people, reports, revenue, users,
+                   verbatims)
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)
@@ -28,6 +29,9 @@ def _register() -> None:
     main.add_command(alerts.alerts)
     data.import_group.add_command(revenue.import_accounts_cmd)
     main.add_command(verbatims.verbatims)
+    main.add_command(people.people)
+    main.add_command(people.anonymise_cmd)
+    main.add_command(people.retention)
 
 
 _register()

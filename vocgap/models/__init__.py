@@ -5,6 +5,7 @@ from .alerts import Alert, AlertSettings, OwnerNotice
 from .base import utcnow
 from .collection import Answer, Invitation, LinkVisit, PowerMapRating, Response
 from .people import Participant, participant_account
+from .privacy import NoticeAnswer, PrivacyEvent, StudyPrivacy
 from .study import Account, Study, StudyMember, User, Vendor, Wave
 from .throttle import RateCounter
 from .verbatims import CodingFrame, Theme, VerbatimCode
@@ -18,13 +19,16 @@ __all__ = [
     "CodingFrame",
     "Invitation",
     "LinkVisit",
+    "NoticeAnswer",
     "OwnerNotice",
     "Participant",
     "PowerMapRating",
+    "PrivacyEvent",
     "RateCounter",
     "Response",
     "Study",
     "StudyMember",
+    "StudyPrivacy",
     "Theme",
     "User",
     "Vendor",

@@ -23,7 +23,8 @@ class Response(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     wave_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("wave.id"), index=True)
-    participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
+    participant_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     account_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("account.id"), index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="draft")
     source: so.Mapped[str] = so.mapped_column(sa.String(20), default="web")
@@ -83,7 +84,8 @@ class PowerMapRating(db.Model):
     response_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("response.id", ondelete="CASCADE"), index=True
     )
-    contact_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
+    contact_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     support: so.Mapped[int | None]
     influence: so.Mapped[int | None]
     # "I don't know this person": an answer in its own right, never a stance the analysis counts.
@@ -107,7 +109,8 @@ class Invitation(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     wave_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("wave.id"), index=True)
-    participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
+    participant_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(12))
     batch: so.Mapped[str] = so.mapped_column(sa.String(80))
     status: so.Mapped[str] = so.mapped_column(sa.String(8))
@@ -126,6 +129,7 @@ class LinkVisit(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     wave_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("wave.id"), index=True)
-    participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participant.id"), index=True)
+    participant_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     first_opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -73,6 +73,8 @@ class Participant(db.Model):
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, index=True)
     token_revoked_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Set when the person was erased: the row stays only as an anonymous respondent.
+    erased_at: so.Mapped[datetime | None]
 
     study: so.Mapped[Study] = so.relationship()
     account: so.Mapped[Account | None] = so.relationship(foreign_keys=[account_id])

@@ -31,6 +31,7 @@ from ..collection.tokens import TOKEN_PATTERN, hash_token
 from ..extensions import csrf, db
 from ..languages import use_language
 from ..models import Account, Participant, Response
+from ..privacy.notice import acknowledge_notice
 from . import respondent_language, respondent_session, throttle
 from .errors import wants_json
 
@@ -232,6 +233,7 @@ def page(account_id: int, number: int):
         save_answers(response,
                      {n: v for n, v in stored.items() if not n.startswith("pm_")},
                      power_map_values(current.questions, stored))
+        acknowledge_notice(person, wave)
         db.session.commit()
     if action == "autosave":
         return ({"saved": True}, 200) if valid and not repeated else (

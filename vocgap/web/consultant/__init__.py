@@ -44,6 +44,7 @@ def _register() -> None:
         analysis,
         data,
         people,
+        privacy,
         reports,
         studies,
         themes,

@@ -199,6 +199,8 @@ def participant_link(study: Study, participant_id: int, op: str):
     person = _participant(study, participant_id)
     if not ActionForm().validate_on_submit():
         flash("The form had expired; nothing was changed. Please try again.", "error")
+    elif person.erased_at is not None:
+        flash("This person was erased: their link stays revoked.", "error")
     elif op == "revoke":
         person.token_revoked_at = utcnow()
         db.session.commit()
