@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from vocgap.actions.plans import Finding, create_action
 from vocgap.collection.mail import Mailer
 from vocgap.demo import build_demo
 from vocgap.extensions import db
@@ -53,7 +54,8 @@ def submitted_customer(study: Study) -> Participant:
 def plant(app, person: Participant | None = None) -> Planted:
     """Build the demo; give one person free text naming them, an e-mail in the outbox, a
     failed e-mail whose error names their address, a link visit and a notice answer; make a
-    colleague mention them by name and address."""
+    colleague mention them by name and address; plan an action about them (its drafted title
+    names them) whose notes and owner name them, and make their address an account owner's."""
     study, _ = build_demo(str(ROOT / "surveys"))
     person = person or submitted_customer(study)
     wave = study.current_wave
@@ -71,6 +73,12 @@ def plant(app, person: Participant | None = None) -> Planted:
     db.session.add(LinkVisit(wave_id=wave.id, participant_id=person.id,
                              first_opened_at=utcnow(), last_opened_at=utcnow()))
     acknowledge_notice(person, wave)
+    if person.side == "customer":
+        create_action(study, person.account, Finding("contact", contact_id=person.id),
+                      user=None, owner=f"{person.name} <{person.email}>",
+                      notes=f"Lunch with {person.name} before the renewal")
+    for account in study.accounts[:2]:
+        account.owner_email = person.email
     db.session.commit()
     mailer = Mailer(app.config)
     mailer.send(mailer.compose(person.email, "Survey", f"Dear {person.name}", "<p>Hi</p>"))

@@ -137,7 +137,7 @@ def test_arabic_pages_run_right_to_left(client, field):
 
 def test_switching_language_keeps_typed_answers(client, field):
     """Are the answers typed on the page (not yet saved) kept when the respondent switches, and
-    is the new language remembered and stored with the response?"""
+    is the new language remembered, stored with the response and set for their e-mails?"""
     person, token = customer(field)
     open_survey(client, token)
     account = field["globex"]
@@ -155,6 +155,7 @@ def test_switching_language_keeps_typed_answers(client, field):
         re.search(r'checked[^>]*name="trust_right_thing"[^>]*value="4"', again), again[:4000]
     response = db.session.scalar(sa.select(Response).where(Response.participant_id == person.id))
     assert response.language == "de" and response.status == "draft"
+    assert db.session.get(Participant, person.id).language == "de"  # their reminders follow
     assert {a.item_id for a in response.answers} == {"trust_right_thing", "trust_promises"}
     # The last page (open text): a typed comment survives a switch too.
     last = len(field["study"].current_wave.instrument.sections)
@@ -201,7 +202,7 @@ def test_the_switch_needs_a_valid_csrf_token(client, field):
 
 def test_the_welcome_page_switch_is_its_own_form(client, field):
     """On a page with nothing typed, does the switch post (with CSRF) and come back to it?"""
-    _, token = customer(field)
+    person, token = customer(field)
     open_survey(client, token)
     welcome = client.get("/survey/").get_data(as_text=True)
     assert 'action="/survey/language"' in welcome
@@ -212,6 +213,7 @@ def test_the_welcome_page_switch_is_its_own_form(client, field):
         "csrf_token": csrf_from(welcome), "language": "de", "next": "https://evil.example/"})
     assert moved.headers["Location"] == "/survey/"
     assert html_lang(client.get("/survey/").get_data(as_text=True))[0] == "de"
+    assert db.session.get(Participant, person.id).language == "de"
 
 
 def test_vendor_power_map_wording_is_translated(client, field):

@@ -14,8 +14,19 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import (alerts, analysis, check, data, demo, instrument, people, reports, revenue, users,
-                   verbatims)
+    from . import (
+        alerts,
+        analysis,
+        check,
+        data,
+        demo,
+        instrument,
+        people,
+        reports,
+        revenue,
+        users,
+        verbatims,
+    )
 
     main.add_command(instrument.instrument)
     main.add_command(data.import_group)

@@ -18,6 +18,7 @@ from .erase import ErasureResult, open_text_items, touch_responses
 from .files import remove_outbox_messages, remove_study_reports
 from .log import log_event
 from .notice import study_privacy
+from .records import clean_records
 from .redact import name_patterns, redact
 
 PSEUDONYMS = {"customer": "Customer contact", "vendor": "Vendor staff"}
@@ -34,6 +35,9 @@ def anonymise_study(study: Study, *, actor: str, keep_text: bool = True,
     counts = {"participants_anonymised": len(people)}
     counts["free_text_answers_cleaned"], counts["free_text_answers_removed"] = _free_text(
         study, names, emails, keep_text)
+    patterns = name_patterns(names)
+    counts["actions_and_owners_cleaned"] = clean_records(
+        study, lambda text: redact(text, patterns, emails), every_owner=True)
     numbers: dict[str, int] = {}
     for person in people:
         numbers[person.side] = numbers.get(person.side, 0) + 1

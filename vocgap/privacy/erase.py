@@ -30,6 +30,7 @@ from ..models import (
 )
 from .files import remove_outbox_messages, remove_study_reports
 from .log import log_event
+from .records import clean_records
 from .redact import EMAIL_MARK, NAME_MARK
 
 
@@ -138,6 +139,9 @@ def erase_person(person: Participant, *, actor: str, full: bool = False,
         person.token_hash = secrets.token_hex(32)  # no token derives to this: the link is dead
         person.token_revoked_at = person.erased_at = utcnow()
     counts["mentions_removed"] = scrub_mentions(study, [name], [email])
+    patterns = [_whole_name(name)] if name and name.strip() else []
+    counts["actions_and_owners_cleaned"] = clean_records(
+        study, lambda text: _scrub(text, patterns, [email]), [email])
     kind = "erase_full" if full else "erase"
     event = log_event(kind, actor, study, counts)
     db.session.commit()

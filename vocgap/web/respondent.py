@@ -259,7 +259,7 @@ def _switch_language(code: str, plan, response, saved_all: bool, to_review: bool
     same page comes back in the new language, with any answer that could not be saved as typed."""
     wave = plan.participant.study.current_wave
     if code in wave.instrument.languages:
-        respondent_session.choose_language(code)
+        respondent_language.remember(plan.participant, code)
         use_language(code)
         if response is not None:
             response.language = code

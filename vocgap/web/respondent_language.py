@@ -8,6 +8,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from ..extensions import db
 from ..languages import choose_language, interface_languages, use_language
 from ..models import Participant
 from . import respondent_session
@@ -39,6 +40,15 @@ def switch_offer() -> dict:
             "language_csrf_form": LanguageForm() if several else None}
 
 
+def remember(person: Participant, code: str) -> None:
+    """The language picked with the switch, for this browser and for the person: reminders
+    and later pages then come in it too, as they would had the consultant set it."""
+    respondent_session.choose_language(code)
+    if person.language != code:
+        person.language = code
+        db.session.commit()
+
+
 def switch(person: Participant):
     """Remember the language picked (CSRF-checked), then go back to the page it was picked on,
     which must be a survey page."""
@@ -51,5 +61,5 @@ def switch(person: Participant):
         return redirect(back)
     code = request.form.get("language", "")
     if code in _offered(person):
-        respondent_session.choose_language(code)
+        remember(person, code)
     return redirect(back)
