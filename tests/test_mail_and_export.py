@@ -206,7 +206,8 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(app, study):
                                                  + "/x.xlsx"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(app.config["REPORTS_DIR"] + "/x.xlsx")
-    assert book.sheetnames == ["responses", "columns", "items", "actions", "action_columns"]
+    assert book.sheetnames == ["responses", "columns", "items", "wording", "actions",
+                               "action_columns"]
     cells = [c.value for row in book["responses"].iter_rows() for c in row]
     assert "'@SUM(1+1)" in cells
     assert not any(isinstance(v, str) and v.startswith(("=", "@", "+")) for v in cells)

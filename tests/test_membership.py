@@ -18,7 +18,8 @@ from .helpers import csrf_from
 # A value for every URL part a study route can have; a route with a part missing here fails
 # the test (add the part), so that no new page escapes the membership check untested.
 URL_VALUES = {"batch": "0123456789abcdef", "name": "report.pdf", "kind": "invitation",
-              "filename": "print.css", "action_id": 1, "alert_id": 1}
+              "filename": "print.css", "action_id": 1, "alert_id": 1,
+              "theme_id": 1}
 
 
 @pytest.fixture
